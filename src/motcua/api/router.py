@@ -1,0 +1,19 @@
+"""The one REST API of MotCua (django-ninja, OpenAPI 3.1). Domain apps contribute routers; the
+generated document is committed at docs/api/openapi.json and checked by the test suite."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from motcua.catalog.api import router as catalog_router
+
+api = NinjaAPI(
+    title="MotCua API",
+    version="1.0.0",
+    description=(
+        "API của hệ thống thông tin giải quyết thủ tục hành chính MotCua. "
+        "Public catalog look-up needs no authentication."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", catalog_router)

@@ -1,0 +1,262 @@
+"""Catalog administration. Agency administrators see and edit only their agency's procedures (the rule
+lives in ``motcua.org.scoping``); published versions are read-only and are edited through a new draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import User
+from motcua.org.scoping import Capability, agencies_for, can, is_global
+
+from . import selectors
+from .models import (
+    Component,
+    FeeItem,
+    Field,
+    Procedure,
+    ProcedureLevel,
+    ProcedureVersion,
+    Result,
+    VersionStatus,
+)
+from .services import field_save, version_create_draft, version_publish, version_save
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class CatalogScopeMixin:
+    """Object-level permissions from the scoping rules instead of Django's model permissions."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(_user(request), Capability.CATALOG_VIEW, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(_user(request), Capability.CATALOG_VIEW, None)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return can(_user(request), Capability.CATALOG_MANAGE, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(_user(request), Capability.CATALOG_MANAGE, None)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Field)
+class FieldAdmin(CatalogScopeMixin, admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name", "name_folded")
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_global(_user(request), Capability.CATALOG_MANAGE)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_global(_user(request), Capability.CATALOG_MANAGE)
+
+    def save_model(self, request: HttpRequest, obj: Field, form: ModelForm[Field], change: bool) -> None:
+        field_save(obj)
+
+
+class VersionInline(admin.TabularInline):
+    model = ProcedureVersion
+    fields = ("link", "status", "effective_from", "effective_to", "published_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    @admin.display(description=_("version"))
+    def link(self, obj: ProcedureVersion) -> str:
+        url = reverse("admin:catalog_procedureversion_change", args=[obj.pk])
+        return format_html('<a href="{}">{} — v{}</a>', url, obj.name, obj.number)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
+    list_display = ("national_code", "current_name", "owner_agency", "is_sample_code", "local_code")
+    list_filter = ("is_sample_code", "owner_agency", "current_version__online_level", "current_version__field")
+    search_fields = ("national_code", "local_code", "current_version__name", "current_version__search_text")
+    list_select_related = ("current_version", "owner_agency")
+    fields = ("province", "national_code", "is_sample_code", "local_code", "owner_agency")
+    readonly_fields = ("current_version",)
+    raw_id_fields = ("province",)
+    inlines = (VersionInline,)
+
+    @admin.display(description=_("name"), ordering="current_version__name")
+    def current_name(self, obj: Procedure) -> str:
+        return obj.current_version.name if obj.current_version else "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Procedure]:
+        return selectors.procedures_for_user(_user(request)).select_related("current_version", "owner_agency")
+
+    def has_change_permission(self, request: HttpRequest, obj: Procedure | None = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return can(_user(request), Capability.CATALOG_MANAGE, obj.owner_agency)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Procedure | None = None) -> tuple[str, ...]:
+        # The national code and province are the identity dossiers refer to: fixed once created.
+        return ("province", "national_code") if obj else ()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "owner_agency":
+            kwargs["queryset"] = agencies_for(_user(request), Capability.CATALOG_MANAGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Procedure, form: ModelForm[Procedure], change: bool) -> None:
+        if not obj.local_code:
+            obj.local_code = f"{obj.national_code}.{obj.owner_agency.code}"
+        obj.full_clean()
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request: HttpRequest, obj: Procedure, post_url_continue: str | None = None) -> HttpResponse:
+        # A new procedure continues straight to its first (draft) version.
+        return HttpResponseRedirect(reverse("admin:catalog_procedureversion_add") + f"?procedure={obj.pk}")
+
+
+class VersionChildInline(admin.TabularInline):
+    extra = 0
+
+    def _editable(self, request: HttpRequest, obj: ProcedureVersion | None) -> bool:
+        if obj is None:
+            return can(_user(request), Capability.CATALOG_MANAGE, None)
+        return obj.status == VersionStatus.DRAFT and can(
+            _user(request), Capability.CATALOG_MANAGE, obj.procedure.owner_agency
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+
+class LevelInline(VersionChildInline):
+    model = ProcedureLevel
+    autocomplete_fields = ("implementing_agency", "competent_agency")
+
+
+class ComponentInline(VersionChildInline):
+    model = Component
+    fields = ("position", "code", "name", "originals", "copies", "requirement", "condition", "template",
+              "accepted_formats", "result_code")
+
+
+class ResultInline(VersionChildInline):
+    model = Result
+
+
+class FeeInline(VersionChildInline):
+    model = FeeItem
+    fields = ("position", "kind", "name", "amount", "note")
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
+    change_form_template = "admin/catalog/procedureversion/change_form.html"
+    list_display = ("name", "procedure", "number", "status", "field", "online_level", "effective_from")
+    list_filter = ("status", "online_level", "field", "time_unit", "procedure__owner_agency")
+    search_fields = ("name", "search_text", "procedure__national_code", "procedure__local_code")
+    list_select_related = ("procedure", "field")
+    autocomplete_fields = ("field",)
+    fieldsets = (
+        (None, {"fields": ("procedure", "number", "status", "name", "field")}),
+        (_("Time and service"), {"fields": ("statutory_time", "time_unit", "online_level", "any_center_may_receive",
+                                            "for_citizens", "for_organisations")}),
+        (_("Content"), {"fields": ("steps", "filing_methods", "conditions", "legal_basis")}),
+        (_("Validity"), {"fields": ("effective_from", "effective_to", "published_at")}),
+    )
+    inlines = (LevelInline, ComponentInline, ResultInline, FeeInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProcedureVersion]:
+        visible = selectors.procedures_for_user(_user(request))
+        return ProcedureVersion.objects.filter(procedure__in=visible).select_related(
+            "procedure", "procedure__owner_agency", "field"
+        )
+
+    def _manageable(self, request: HttpRequest, obj: ProcedureVersion) -> bool:
+        return can(_user(request), Capability.CATALOG_MANAGE, obj.procedure.owner_agency)
+
+    def has_change_permission(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return obj.status == VersionStatus.DRAFT and self._manageable(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> tuple[str, ...]:
+        fixed = ("number", "status", "published_at")
+        return (*fixed, "procedure") if obj else fixed
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "procedure":
+            kwargs["queryset"] = selectors.procedures_manageable_by(_user(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: ProcedureVersion, form: ModelForm[ProcedureVersion], change: bool
+    ) -> None:
+        if not change:
+            if not can(_user(request), Capability.CATALOG_MANAGE, obj.procedure.owner_agency):
+                raise ValidationError(_("You may not manage this procedure."))
+            last = obj.procedure.versions.order_by("-number").values_list("number", flat=True).first()
+            obj.number = (last or 0) + 1
+            obj.status = VersionStatus.DRAFT
+            obj.created_by = _user(request)
+        version_save(obj)
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path("<int:pk>/new-draft/", self.admin_site.admin_view(self.new_draft_view), name="catalog_version_new_draft"),
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="catalog_version_publish"),
+        ]
+        return extra + super().get_urls()
+
+    def new_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method != "POST" or not self._manageable(request, version):
+            messages.error(request, _("You may not edit this procedure."))
+            return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[pk]))
+        draft = version_create_draft(version.procedure, user=_user(request))
+        messages.success(request, _("Draft version %(n)d created: edit it, then publish it.") % {"n": draft.number})
+        return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[draft.pk]))
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method != "POST" or not self._manageable(request, version):
+            messages.error(request, _("You may not publish this procedure."))
+        else:
+            try:
+                version_publish(version)
+                messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+        return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[pk]))
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = kwargs.get("obj")
+        context["version_manageable"] = bool(obj) and self._manageable(request, obj)
+        return super().render_change_form(request, context, *args, **kwargs)

@@ -1,0 +1,582 @@
+"""Import and export of the whole catalog (JSON, schema in ``schema/catalog.schema.json``) and of the
+procedure list (CSV). An import is all-or-nothing: every problem is reported with the record and the
+field it concerns, and nothing is written unless the whole file is valid."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.text import fold
+from motcua.geo.models import AdministrativeUnit, Level
+from motcua.org.models import Agency
+
+from .models import (
+    Component,
+    FeeItem,
+    Field,
+    Procedure,
+    ProcedureLevel,
+    ProcedureVersion,
+    Result,
+    VersionStatus,
+)
+from .services import version_refresh_search
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "catalog.schema.json"
+MAX_REPORTED_ERRORS = 100
+
+
+@cache
+def catalog_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+class CatalogImportError(Exception):
+    """The file was refused; ``errors`` lists every problem as 'where: what'."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class ImportReport:
+    fields_created: int = 0
+    fields_updated: int = 0
+    procedures_created: int = 0
+    versions_created: int = 0
+    versions_replaced: int = 0
+    versions_unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _version_dict(version: ProcedureVersion, agency_codes: Mapping[int, str], level_codes: Mapping[int, str]) -> dict[str, Any]:
+    applicant_types = [t for t, on in (("citizen", version.for_citizens), ("organisation", version.for_organisations)) if on]
+    return {
+        "number": version.number,
+        "status": version.status,
+        "name": version.name,
+        "field": version.field.code,
+        "statutory_time": _decimal_text(version.statutory_time),
+        "time_unit": version.time_unit,
+        "steps": version.steps,
+        "filing_methods": version.filing_methods,
+        "conditions": version.conditions,
+        "legal_basis": version.legal_basis,
+        "applicant_types": applicant_types,
+        "online_level": version.online_level,
+        "any_center_may_receive": version.any_center_may_receive,
+        "effective_from": version.effective_from.isoformat(),
+        "effective_to": version.effective_to.isoformat() if version.effective_to else None,
+        "levels": [
+            {
+                "level": level_codes[lv.level_id],
+                "implementing_agency": agency_codes.get(lv.implementing_agency_id) if lv.implementing_agency_id else None,
+                "implementing_agency_name": lv.implementing_agency_name,
+                "competent_agency": agency_codes.get(lv.competent_agency_id) if lv.competent_agency_id else None,
+                "competent_agency_name": lv.competent_agency_name,
+            }
+            for lv in sorted(version.levels.all(), key=lambda lv: level_codes[lv.level_id])
+        ],
+        "components": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "originals": c.originals,
+                "copies": c.copies,
+                "requirement": c.requirement,
+                "condition": c.condition,
+                "accepted_formats": [f for f in c.accepted_formats.split(",") if f],
+                "result_code": c.result_code or None,
+                "template": Path(c.template.name).name if c.template else None,
+            }
+            for c in version.components.all()
+        ],
+        "results": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "validity_months": r.validity_months,
+                "issued_electronically": r.issued_electronically,
+            }
+            for r in sorted(version.results.all(), key=lambda r: r.code)
+        ],
+        "fees": [{"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note} for f in version.fees.all()],
+    }
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def catalog_export(province: AdministrativeUnit) -> dict[str, Any]:
+    """The whole catalog of one province as a dict valid against the catalog schema."""
+    agency_codes = dict(Agency.objects.values_list("pk", "code"))
+    level_codes = dict(Level.objects.values_list("pk", "code"))
+    versions = ProcedureVersion.objects.select_related("field").prefetch_related(
+        "levels", "components", "results", "fees"
+    ).order_by("number")
+    procedures = (
+        Procedure.objects.filter(province=province)
+        .select_related("owner_agency")
+        .prefetch_related(Prefetch("versions", queryset=versions))
+        .order_by("national_code")
+    )
+    used_fields: set[int] = set()
+    out_procedures = []
+    for procedure in procedures:
+        vs = list(procedure.versions.all())
+        used_fields.update(v.field_id for v in vs)
+        out_procedures.append(
+            {
+                "national_code": procedure.national_code,
+                "is_sample_code": procedure.is_sample_code,
+                "local_code": procedure.local_code,
+                "owner_agency": procedure.owner_agency.code,
+                "versions": [_version_dict(v, agency_codes, level_codes) for v in vs],
+            }
+        )
+    return {
+        "format": "motcua-catalog",
+        "format_version": 1,
+        "province": province.code,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "fields": [{"code": f.code, "name": f.name} for f in Field.objects.filter(pk__in=used_fields).order_by("code")],
+        "procedures": out_procedures,
+    }
+
+
+CSV_COLUMNS = [
+    ("national_code", "Mã TTHC"),
+    ("local_code", "Mã địa phương"),
+    ("name", "Tên thủ tục"),
+    ("field", "Lĩnh vực"),
+    ("levels", "Cấp thực hiện"),
+    ("agencies", "Cơ quan thực hiện"),
+    ("statutory_time", "Thời hạn giải quyết"),
+    ("time_unit", "Đơn vị thời hạn"),
+    ("online_level", "Mức độ dịch vụ công trực tuyến"),
+    ("fee_total", "Phí, lệ phí (đồng)"),
+    ("version", "Phiên bản"),
+    ("status", "Trạng thái"),
+    ("effective_from", "Hiệu lực từ"),
+    ("is_sample_code", "Mã mẫu (dữ liệu thử)"),
+]
+
+
+def procedure_list_csv(versions: Iterable[ProcedureVersion]) -> str:
+    """The procedure list as CSV (UTF-8 with BOM so that Excel shows Vietnamese correctly)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([label for _key, label in CSV_COLUMNS])
+    for v in versions:
+        levels = list(v.levels.all())
+        writer.writerow(
+            [
+                v.procedure.national_code,
+                v.procedure.local_code,
+                v.name,
+                v.field.name,
+                "; ".join(str(lv.level) for lv in levels),
+                "; ".join(lv.implementing_agency_name for lv in levels),
+                _decimal_text(v.statutory_time),
+                v.get_time_unit_display(),
+                v.get_online_level_display(),
+                sum(f.amount for f in v.fees.all()),
+                v.number,
+                v.get_status_display(),
+                v.effective_from.isoformat(),
+                "x" if v.procedure.is_sample_code else "",
+            ]
+        )
+    return buffer.getvalue()
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def _where(path: Iterable[Any], data: Mapping[str, Any]) -> str:
+    """Turn a JSON path into 'procedures[3] (1.001193) › versions[0] › components[1] › code'."""
+    parts: list[str] = []
+    node: Any = data
+    for step in path:
+        if isinstance(step, int):
+            label = f"[{step}]"
+            try:
+                node = node[step]
+            except (IndexError, KeyError, TypeError):
+                node = None
+            if isinstance(node, Mapping):
+                key = node.get("national_code") or node.get("code") or node.get("number") or node.get("level")
+                if key is not None:
+                    label += f" ({key})"
+            parts[-1] = parts[-1] + label if parts else label
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, Mapping) else None
+    return " › ".join(parts) or _("(file)")
+
+
+def _schema_errors(data: Any) -> list[str]:
+    validator = jsonschema.Draft202012Validator(catalog_schema(), format_checker=jsonschema.FormatChecker())
+    errors = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        errors.append(f"{_where(error.absolute_path, data if isinstance(data, Mapping) else {})}: {error.message}")
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+    return errors
+
+
+def catalog_parse(raw: bytes | str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogImportError([_("The file is not valid JSON: %(error)s") % {"error": exc}]) from exc
+    errors = _schema_errors(data)
+    if errors:
+        raise CatalogImportError(errors)
+    result: dict[str, Any] = data
+    return result
+
+
+def _normalised_version(v: Mapping[str, Any]) -> dict[str, Any]:
+    """The import record with defaults filled in, in the same shape the exporter writes."""
+    return {
+        "number": v["number"],
+        "status": v["status"],
+        "name": v["name"],
+        "field": v["field"],
+        "statutory_time": _decimal_text(Decimal(v["statutory_time"])),
+        "time_unit": v["time_unit"],
+        "steps": v.get("steps", ""),
+        "filing_methods": v.get("filing_methods", ""),
+        "conditions": v.get("conditions", ""),
+        "legal_basis": v.get("legal_basis", ""),
+        "applicant_types": [t for t in ("citizen", "organisation") if t in v.get("applicant_types", ["citizen"])],
+        "online_level": v["online_level"],
+        "any_center_may_receive": v.get("any_center_may_receive", True),
+        "effective_from": v["effective_from"],
+        "effective_to": v.get("effective_to"),
+        "levels": sorted(
+            (
+                {
+                    "level": lv["level"],
+                    "implementing_agency": lv.get("implementing_agency"),
+                    "implementing_agency_name": lv["implementing_agency_name"],
+                    "competent_agency": lv.get("competent_agency"),
+                    "competent_agency_name": lv["competent_agency_name"],
+                }
+                for lv in v["levels"]
+            ),
+            key=lambda lv: lv["level"],
+        ),
+        "components": [
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "originals": c.get("originals", 0),
+                "copies": c.get("copies", 0),
+                "requirement": c.get("requirement", "required"),
+                "condition": c.get("condition", ""),
+                "accepted_formats": c.get("accepted_formats", ["pdf", "jpg", "png"]),
+                "result_code": c.get("result_code") or None,
+                "template": c.get("template") or None,
+            }
+            for c in v.get("components", [])
+        ],
+        "results": sorted(
+            (
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "validity_months": r.get("validity_months"),
+                    "issued_electronically": r.get("issued_electronically", True),
+                }
+                for r in v.get("results", [])
+            ),
+            key=lambda r: r["code"],
+        ),
+        "fees": [
+            {"kind": f["kind"], "name": f["name"], "amount": f["amount"], "note": f.get("note", "")}
+            for f in v.get("fees", [])
+        ],
+    }
+
+
+def _comparable(version: dict[str, Any]) -> dict[str, Any]:
+    # Template file names are not compared: files travel separately and storage may rename them.
+    return {**version, "components": [{**c, "template": None} for c in version["components"]]}
+
+
+def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | None = None) -> ImportReport:
+    """Validate the whole file, then write it in one transaction (or raise ``CatalogImportError``)."""
+    data = catalog_parse(raw)
+    template_files = template_files or {}
+    errors: list[str] = []
+    report = ImportReport()
+
+    province = AdministrativeUnit.objects.filter(level__rank=1, code=data["province"]).first()
+    if province is None:
+        errors.append(_("province: unknown province code %(code)s (load the administrative units first)") % {"code": data["province"]})
+
+    field_codes_in_file: dict[str, str] = {}
+    for i, f in enumerate(data["fields"]):
+        if f["code"] in field_codes_in_file:
+            errors.append(_("fields[%(i)d] (%(code)s) › code: duplicate field code") % {"i": i, "code": f["code"]})
+        field_codes_in_file[f["code"]] = f["name"]
+    known_fields = set(Field.objects.values_list("code", flat=True)) | set(field_codes_in_file)
+
+    agency_codes: set[str] = set()
+    for p in data["procedures"]:
+        agency_codes.add(p["owner_agency"])
+        for v in p["versions"]:
+            for lv in v["levels"]:
+                agency_codes.update(c for c in (lv.get("implementing_agency"), lv.get("competent_agency")) if c)
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=agency_codes)}
+    levels = {lv.code: lv for lv in Level.objects.all()}
+
+    existing_procedures: dict[str, Procedure] = {}
+    if province is not None:
+        existing_procedures = {
+            p.national_code: p
+            for p in Procedure.objects.filter(
+                province=province, national_code__in=[p["national_code"] for p in data["procedures"]]
+            )
+        }
+    existing_versions = _existing_versions(existing_procedures.values())
+    local_codes_taken = dict(
+        Procedure.objects.exclude(pk__in=[p.pk for p in existing_procedures.values()]).values_list("local_code", "national_code")
+    )
+
+    seen_codes: set[str] = set()
+    seen_local: set[str] = set()
+    plan: list[tuple[dict[str, Any], str, list[dict[str, Any]]]] = []
+    for i, p in enumerate(data["procedures"]):
+        where = f"procedures[{i}] ({p['national_code']})"
+        if p["national_code"] in seen_codes:
+            errors.append(f"{where} › national_code: " + _("duplicate procedure code in the file"))
+        seen_codes.add(p["national_code"])
+        if p["owner_agency"] not in agencies:
+            errors.append(f"{where} › owner_agency: " + _("unknown agency %(code)s") % {"code": p["owner_agency"]})
+        local_code = p.get("local_code") or f"{p['national_code']}.{p['owner_agency']}"
+        if local_code in seen_local or local_code in local_codes_taken:
+            errors.append(f"{where} › local_code: " + _("the localised code %(code)s is already used") % {"code": local_code})
+        seen_local.add(local_code)
+        numbers: set[int] = set()
+        statuses = {"published": 0, "draft": 0}
+        versions = []
+        for j, v in enumerate(p["versions"]):
+            vwhere = f"{where} › versions[{j}] ({v['number']})"
+            nv = _normalised_version(v)
+            versions.append(nv)
+            if nv["number"] in numbers:
+                errors.append(f"{vwhere} › number: " + _("duplicate version number"))
+            numbers.add(nv["number"])
+            if nv["status"] in statuses:
+                statuses[nv["status"]] += 1
+            if Decimal(nv["statutory_time"]) <= 0:
+                errors.append(f"{vwhere} › statutory_time: " + _("the statutory time must be greater than zero"))
+            if nv["field"] not in known_fields:
+                errors.append(f"{vwhere} › field: " + _("unknown field %(code)s") % {"code": nv["field"]})
+            if nv["effective_to"] and nv["effective_to"] < nv["effective_from"]:
+                errors.append(f"{vwhere} › effective_to: " + _("the end date is before the start date"))
+            level_seen: set[str] = set()
+            for k, lv in enumerate(nv["levels"]):
+                lwhere = f"{vwhere} › levels[{k}] ({lv['level']})"
+                if lv["level"] not in levels:
+                    errors.append(f"{lwhere} › level: " + _("unknown level %(code)s") % {"code": lv["level"]})
+                if lv["level"] in level_seen:
+                    errors.append(f"{lwhere} › level: " + _("the level is listed twice"))
+                level_seen.add(lv["level"])
+                for key in ("implementing_agency", "competent_agency"):
+                    if lv[key] and lv[key] not in agencies:
+                        errors.append(f"{lwhere} › {key}: " + _("unknown agency %(code)s") % {"code": lv[key]})
+            for kind in ("components", "results"):
+                codes = [item["code"] for item in nv[kind]]
+                for dup in sorted({c for c in codes if codes.count(c) > 1}):
+                    errors.append(f"{vwhere} › {kind}: " + _("duplicate code %(code)s") % {"code": dup})
+            stored = existing_versions.get((p["national_code"], nv["number"]))
+            if stored is not None and stored["status"] != VersionStatus.DRAFT and _comparable(stored) != _comparable(nv):
+                errors.append(
+                    f"{vwhere}: "
+                    + _("version %(n)d is already published and differs from the file; publish changes as a new version")
+                    % {"n": nv["number"]}
+                )
+        for status, count in statuses.items():
+            if count > 1:
+                errors.append(f"{where} › versions: " + _("more than one %(status)s version") % {"status": status})
+        plan.append((p, local_code, versions))
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+
+    if errors:
+        raise CatalogImportError(errors[:MAX_REPORTED_ERRORS])
+    assert province is not None
+
+    with transaction.atomic():
+        fields = {f.code: f for f in Field.objects.filter(code__in=field_codes_in_file)}
+        for code, name in field_codes_in_file.items():
+            if code not in fields:
+                fields[code] = Field.objects.create(code=code, name=name, name_folded=fold(name))
+                report.fields_created += 1
+            elif fields[code].name != name:
+                fields[code].name, fields[code].name_folded = name, fold(name)
+                fields[code].save(update_fields=["name", "name_folded"])
+                report.fields_updated += 1
+        missing = known_fields - set(fields)
+        fields.update({f.code: f for f in Field.objects.filter(code__in=missing)})
+
+        for p, local_code, versions in plan:
+            procedure = existing_procedures.get(p["national_code"])
+            if procedure is None:
+                procedure = Procedure.objects.create(
+                    province=province,
+                    national_code=p["national_code"],
+                    is_sample_code=p.get("is_sample_code", False),
+                    local_code=local_code,
+                    owner_agency=agencies[p["owner_agency"]],
+                )
+                report.procedures_created += 1
+            else:
+                procedure.is_sample_code = p.get("is_sample_code", False)
+                procedure.local_code = local_code
+                procedure.owner_agency = agencies[p["owner_agency"]]
+                procedure.save(update_fields=["is_sample_code", "local_code", "owner_agency"])
+            published: ProcedureVersion | None = None
+            for nv in versions:
+                stored = existing_versions.get((p["national_code"], nv["number"]))
+                if stored is not None and _comparable(stored) == _comparable(nv):
+                    report.versions_unchanged += 1
+                    if nv["status"] == VersionStatus.PUBLISHED:
+                        published = ProcedureVersion.objects.get(procedure=procedure, number=nv["number"])
+                    continue
+                if stored is not None:
+                    ProcedureVersion.objects.filter(procedure=procedure, number=nv["number"]).delete()
+                    report.versions_replaced += 1
+                else:
+                    report.versions_created += 1
+                version = _version_create(procedure, nv, fields, agencies, levels, template_files, report)
+                if version.status == VersionStatus.PUBLISHED:
+                    published = version
+            if procedure.current_version_id != (published.pk if published else None):
+                procedure.current_version = published
+                procedure.save(update_fields=["current_version"])
+    return report
+
+
+def _existing_versions(procedures: Iterable[Procedure]) -> dict[tuple[str, int], dict[str, Any]]:
+    procedures = list(procedures)
+    if not procedures:
+        return {}
+    agency_codes = dict(Agency.objects.values_list("pk", "code"))
+    level_codes = dict(Level.objects.values_list("pk", "code"))
+    codes = {p.pk: p.national_code for p in procedures}
+    versions = (
+        ProcedureVersion.objects.filter(procedure__in=procedures)
+        .select_related("field")
+        .prefetch_related("levels", "components", "results", "fees")
+    )
+    return {(codes[v.procedure_id], v.number): _version_dict(v, agency_codes, level_codes) for v in versions}
+
+
+def _version_create(
+    procedure: Procedure,
+    nv: dict[str, Any],
+    fields: Mapping[str, Field],
+    agencies: Mapping[str, Agency],
+    levels: Mapping[str, Level],
+    template_files: Mapping[str, bytes],
+    report: ImportReport,
+) -> ProcedureVersion:
+    version = ProcedureVersion(
+        procedure=procedure,
+        number=nv["number"],
+        status=nv["status"],
+        name=nv["name"],
+        field=fields[nv["field"]],
+        statutory_time=Decimal(nv["statutory_time"]),
+        time_unit=nv["time_unit"],
+        steps=nv["steps"],
+        filing_methods=nv["filing_methods"],
+        conditions=nv["conditions"],
+        legal_basis=nv["legal_basis"],
+        for_citizens="citizen" in nv["applicant_types"],
+        for_organisations="organisation" in nv["applicant_types"],
+        online_level=nv["online_level"],
+        any_center_may_receive=nv["any_center_may_receive"],
+        effective_from=nv["effective_from"],
+        effective_to=nv["effective_to"],
+        published_at=timezone.now() if nv["status"] != VersionStatus.DRAFT else None,
+    )
+    version_refresh_search(version)
+    version.save()
+    ProcedureLevel.objects.bulk_create(
+        ProcedureLevel(
+            version=version,
+            level=levels[lv["level"]],
+            implementing_agency=agencies.get(lv["implementing_agency"] or ""),
+            implementing_agency_name=lv["implementing_agency_name"],
+            competent_agency=agencies.get(lv["competent_agency"] or ""),
+            competent_agency_name=lv["competent_agency_name"],
+        )
+        for lv in nv["levels"]
+    )
+    for position, c in enumerate(nv["components"]):
+        component = Component(
+            version=version,
+            position=position,
+            code=c["code"],
+            name=c["name"],
+            originals=c["originals"],
+            copies=c["copies"],
+            requirement=c["requirement"],
+            condition=c["condition"],
+            accepted_formats=",".join(c["accepted_formats"]),
+            result_code=c["result_code"] or "",
+        )
+        if c["template"]:
+            content = template_files.get(c["template"])
+            if content is None:
+                report.warnings.append(
+                    _("%(procedure)s v%(n)d › %(component)s: template file %(file)s was not provided")
+                    % {"procedure": procedure.national_code, "n": version.number, "component": c["code"], "file": c["template"]}
+                )
+            else:
+                component.template.save(c["template"], ContentFile(content), save=False)
+        component.save()
+    Result.objects.bulk_create(
+        Result(
+            version=version,
+            code=r["code"],
+            name=r["name"],
+            validity_months=r["validity_months"],
+            issued_electronically=r["issued_electronically"],
+        )
+        for r in nv["results"]
+    )
+    FeeItem.objects.bulk_create(
+        FeeItem(version=version, position=i, kind=f["kind"], name=f["name"], amount=f["amount"], note=f["note"])
+        for i, f in enumerate(nv["fees"])
+    )
+    return version

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.catalog.demo_templates import declaration_docx
+from motcua.catalog.transfer import catalog_import
+from motcua.geo.services import units_load_two_tier
+from motcua.org.demo import DEMO_PASSWORD, demo_accounts, demo_organisation_create
+from motcua.org.models import Agency
+
+DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog.json"
+
+
+def demo_template_files(catalog: dict[str, Any]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for procedure in catalog["procedures"]:
+        for version in procedure["versions"]:
+            for component in version.get("components", []):
+                name = component.get("template")
+                if name and name not in files:
+                    files[name] = declaration_docx(component["name"], version["name"])
+    return files
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (administrative units, organisation, accounts, catalog)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when agencies already exist.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and Agency.objects.exists():
+            self.stdout.write(_("The database already holds data; demo data not loaded again."))
+        else:
+            with transaction.atomic():
+                report = units_load_two_tier()
+                self.stdout.write(_("Administrative units: %(n)d created.") % {"n": report.created})
+                demo_organisation_create()
+                raw = DEMO_CATALOG.read_text(encoding="utf-8")
+                catalog_report = catalog_import(raw, template_files=demo_template_files(json.loads(raw)))
+            self.stdout.write(
+                _("Demo catalog: %(p)d procedures, %(v)d versions.")
+                % {"p": catalog_report.procedures_created, "v": catalog_report.versions_created}
+            )
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
+        for account in demo_accounts():
+            self.stdout.write(f"  {account.username:<22} {account.full_name:<20} {account.roles}")
+        self.stdout.write("")
+        self.stdout.write(_("Public portal: http://127.0.0.1:8000/   Officers: http://127.0.0.1:8000/quan-tri/"))

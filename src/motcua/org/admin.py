@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, ServiceCenter, StaffRole
+from .services import agency_save
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("tree_name", "code", "kind", "level", "admin_unit", "is_active")
+    list_filter = ("kind", "level", "is_active")
+    search_fields = ("name", "short_name", "code")
+    list_select_related = ("level", "admin_unit")
+    autocomplete_fields = ("parent",)
+    raw_id_fields = ("admin_unit",)
+    inlines = (StaffRoleInline,)
+
+    @admin.display(description=_("name"), ordering="path")
+    def tree_name(self, obj: Agency) -> str:
+        depth = max(obj.path.count("/") - 2, 0)
+        return format_html("{}{}", "\u2003" * depth, obj.name)
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: ModelForm[Agency], change: bool) -> None:
+        agency_save(obj)
+
+
+@admin.register(ServiceCenter)
+class ServiceCenterAdmin(AgencyAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Agency]:
+        return ServiceCenter.objects.select_related("level", "admin_unit")
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "agency")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "agency__name", "agency__code")
+    autocomplete_fields = ("user", "agency")
+    list_select_related = ("user", "agency")

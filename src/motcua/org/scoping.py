@@ -1,0 +1,95 @@
+"""Who may do what where: the one place where MotCua's scoping rules live.
+
+A role held in an agency applies to that agency and every agency below it in the tree. The
+provincial supervisor reads everything. Selectors build their querysets from ``agencies_for``;
+views and admin pages ask ``can``. The permission matrix test walks every role × capability.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.models import User
+
+from .models import Agency, Role, StaffRole
+
+
+class Capability(StrEnum):
+    CATALOG_VIEW = "catalog_view"  # see draft and unpublished procedures of the agency
+    CATALOG_MANAGE = "catalog_manage"  # create, edit and publish the agency's procedures
+    DOSSIER_RECEIVE = "dossier_receive"
+    DOSSIER_PROCESS = "dossier_process"
+    DOSSIER_REVIEW = "dossier_review"
+    RESULT_SIGN = "result_sign"
+    MONITOR = "monitor"
+
+
+MATRIX: dict[Role, frozenset[Capability]] = {
+    Role.RECEPTION_OFFICER: frozenset({Capability.DOSSIER_RECEIVE, Capability.CATALOG_VIEW}),
+    Role.SPECIALIST: frozenset({Capability.DOSSIER_PROCESS, Capability.CATALOG_VIEW}),
+    Role.HEAD_OF_DIVISION: frozenset(
+        {Capability.DOSSIER_PROCESS, Capability.DOSSIER_REVIEW, Capability.CATALOG_VIEW, Capability.MONITOR}
+    ),
+    Role.AGENCY_LEADER: frozenset(
+        {Capability.DOSSIER_REVIEW, Capability.RESULT_SIGN, Capability.CATALOG_VIEW, Capability.MONITOR}
+    ),
+    Role.AGENCY_ADMIN: frozenset({Capability.CATALOG_MANAGE, Capability.CATALOG_VIEW}),
+    Role.PROVINCIAL_SUPERVISOR: frozenset({Capability.CATALOG_VIEW, Capability.MONITOR}),
+}
+
+# Roles whose reach is the whole system, not the agency subtree.
+GLOBAL_ROLES = frozenset({Role.PROVINCIAL_SUPERVISOR})
+
+
+def roles_with(capability: Capability) -> list[Role]:
+    return [role for role, caps in MATRIX.items() if capability in caps]
+
+
+def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
+    """(role, agency path) pairs of the user's roles that carry the capability. Cached per user object."""
+    cache: dict[str, list[tuple[str, str]]] | None = getattr(user, "_motcua_role_cache", None)
+    if cache is None:
+        cache = {}
+        rows = list(StaffRole.objects.filter(user=user).values_list("role", "agency__path"))
+        for cap in Capability:
+            allowed = {r.value for r in roles_with(cap)}
+            cache[cap.value] = [(role, path) for role, path in rows if role in allowed]
+        user._motcua_role_cache = cache  # type: ignore[attr-defined]
+    return cache[capability.value]
+
+
+def is_global(user: User, capability: Capability) -> bool:
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(role in GLOBAL_ROLES for role, _ in _grants(user, capability))
+
+
+def agencies_for(user: User, capability: Capability) -> QuerySet[Agency]:
+    """The agencies in which ``user`` holds ``capability`` (one query, whatever the tree size)."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if is_global(user, capability):
+        return Agency.objects.all()
+    paths = {path for _, path in _grants(user, capability)}
+    if not paths:
+        return Agency.objects.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Agency.objects.filter(condition)
+
+
+def can(user: User, capability: Capability, agency: Agency | None) -> bool:
+    """Whether ``user`` holds ``capability`` in ``agency`` (None: in at least one agency)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_global(user, capability):
+        return True
+    grants = _grants(user, capability)
+    if agency is None:
+        return bool(grants)
+    return any(agency.path.startswith(path) for _, path in grants)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import OnlineLevel
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search procedures"), required=False, max_length=200)
+    field = forms.CharField(label=_("Field"), required=False, max_length=20)
+    level = forms.CharField(label=_("Level"), required=False, max_length=20)
+    agency = forms.CharField(label=_("Agency"), required=False, max_length=20)
+    online_level = forms.ChoiceField(
+        label=_("Online service level"), required=False, choices=[("", _("All")), *OnlineLevel.choices]
+    )

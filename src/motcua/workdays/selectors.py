@@ -1,0 +1,66 @@
+"""Reads of the working calendar: the calendar in force (library + overrides) and a year view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from django.conf import settings
+
+from .calendar import WorkingCalendar
+from .models import CalendarOverride
+
+
+class CalendarDay(NamedTuple):
+    date: dt.date
+    is_working: bool
+    reason: str
+
+
+def _calendar(days_off: set[dt.date], working_days: set[dt.date]) -> WorkingCalendar:
+    # Settings are read per call so that a test's override_settings (or a reload) is honoured.
+    return WorkingCalendar(
+        sessions=settings.MOTCUA_OFFICE_HOURS,
+        forward_cutoff=settings.MOTCUA_FORWARD_CUTOFF,
+        days_off=days_off,
+        working_days=working_days,
+    )
+
+
+def working_calendar() -> WorkingCalendar:
+    """The calendar in force, with every override; one query, so an admin edit applies at once."""
+    days_off: set[dt.date] = set()
+    working_days: set[dt.date] = set()
+    for day, kind in CalendarOverride.objects.values_list("date", "kind"):
+        (working_days if kind == CalendarOverride.Kind.WORKING_DAY else days_off).add(day)
+    return _calendar(days_off, working_days)
+
+
+def library_calendar() -> WorkingCalendar:
+    """The calendar the ``holidays`` package and the weekly rest give, ignoring overrides (no query)."""
+    return _calendar(set(), set())
+
+
+def calendar_days(year: int) -> list[CalendarDay]:
+    """Every day of ``year`` with whether it is worked and why (override reason, holiday name, weekend)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    overrides = {
+        day: (kind, reason)
+        for day, kind, reason in CalendarOverride.objects.filter(date__range=(first, last)).values_list(
+            "date", "kind", "reason"
+        )
+    }
+    calendar = _calendar(
+        {day for day, (kind, _) in overrides.items() if kind == CalendarOverride.Kind.DAY_OFF},
+        {day for day, (kind, _) in overrides.items() if kind == CalendarOverride.Kind.WORKING_DAY},
+    )
+    days: list[CalendarDay] = []
+    day = first
+    while day <= last:
+        if day in overrides:
+            kind, reason = overrides[day]
+            days.append(CalendarDay(day, kind == CalendarOverride.Kind.WORKING_DAY, reason))
+        else:
+            days.append(CalendarDay(day, calendar.is_working_day(day), calendar.library_reason(day)))
+        day += dt.timedelta(days=1)
+    return days
