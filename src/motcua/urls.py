@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from motcua.api.router import api
@@ -9,7 +9,7 @@ admin.site.site_header = _("MotCua administration")
 admin.site.site_title = _("MotCua")
 admin.site.index_title = _("System administration")
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

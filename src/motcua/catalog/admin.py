@@ -92,7 +92,12 @@ class VersionInline(admin.TabularInline):
 @admin.register(Procedure)
 class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
     list_display = ("national_code", "current_name", "owner_agency", "is_sample_code", "local_code")
-    list_filter = ("is_sample_code", "owner_agency", "current_version__online_level", "current_version__field")
+    list_filter = (
+        "is_sample_code",
+        "owner_agency",
+        "current_version__online_level",
+        "current_version__field",
+    )
     search_fields = ("national_code", "local_code", "current_version__name", "current_version__search_text")
     list_select_related = ("current_version", "owner_agency")
     fields = ("province", "national_code", "is_sample_code", "local_code", "owner_agency")
@@ -121,13 +126,17 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
             kwargs["queryset"] = agencies_for(_user(request), Capability.CATALOG_MANAGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: Procedure, form: ModelForm[Procedure], change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Procedure, form: ModelForm[Procedure], change: bool
+    ) -> None:
         if not obj.local_code:
             obj.local_code = f"{obj.national_code}.{obj.owner_agency.code}"
         obj.full_clean()
         super().save_model(request, obj, form, change)
 
-    def response_add(self, request: HttpRequest, obj: Procedure, post_url_continue: str | None = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: Procedure, post_url_continue: str | None = None
+    ) -> HttpResponse:
         # A new procedure continues straight to its first (draft) version.
         return HttpResponseRedirect(reverse("admin:catalog_procedureversion_add") + f"?procedure={obj.pk}")
 
@@ -162,8 +171,18 @@ class LevelInline(VersionChildInline):
 
 class ComponentInline(VersionChildInline):
     model = Component
-    fields = ("position", "code", "name", "originals", "copies", "requirement", "condition", "template",
-              "accepted_formats", "result_code")
+    fields = (
+        "position",
+        "code",
+        "name",
+        "originals",
+        "copies",
+        "requirement",
+        "condition",
+        "template",
+        "accepted_formats",
+        "result_code",
+    )
 
 
 class ResultInline(VersionChildInline):
@@ -185,8 +204,19 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
     autocomplete_fields = ("field",)
     fieldsets = (
         (None, {"fields": ("procedure", "number", "status", "name", "field")}),
-        (_("Time and service"), {"fields": ("statutory_time", "time_unit", "online_level", "any_center_may_receive",
-                                            "for_citizens", "for_organisations")}),
+        (
+            _("Time and service"),
+            {
+                "fields": (
+                    "statutory_time",
+                    "time_unit",
+                    "online_level",
+                    "any_center_may_receive",
+                    "for_citizens",
+                    "for_organisations",
+                )
+            },
+        ),
         (_("Content"), {"fields": ("steps", "filing_methods", "conditions", "legal_basis")}),
         (_("Validity"), {"fields": ("effective_from", "effective_to", "published_at")}),
     )
@@ -206,7 +236,9 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
             return super().has_change_permission(request)
         return obj.status == VersionStatus.DRAFT and self._manageable(request, obj)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> tuple[str, ...]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ProcedureVersion | None = None
+    ) -> tuple[str, ...]:
         fixed = ("number", "status", "published_at")
         return (*fixed, "procedure") if obj else fixed
 
@@ -229,8 +261,16 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
-            path("<int:pk>/new-draft/", self.admin_site.admin_view(self.new_draft_view), name="catalog_version_new_draft"),
-            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="catalog_version_publish"),
+            path(
+                "<int:pk>/new-draft/",
+                self.admin_site.admin_view(self.new_draft_view),
+                name="catalog_version_new_draft",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="catalog_version_publish",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -240,7 +280,9 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
             messages.error(request, _("You may not edit this procedure."))
             return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[pk]))
         draft = version_create_draft(version.procedure, user=_user(request))
-        messages.success(request, _("Draft version %(n)d created: edit it, then publish it.") % {"n": draft.number})
+        messages.success(
+            request, _("Draft version %(n)d created: edit it, then publish it.") % {"n": draft.number}
+        )
         return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[draft.pk]))
 
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -256,7 +298,9 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
                     messages.error(request, message)
         return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[pk]))
 
-    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> HttpResponse:
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         obj = kwargs.get("obj")
-        context["version_manageable"] = bool(obj) and self._manageable(request, obj)
+        context["version_manageable"] = obj is not None and self._manageable(request, obj)
         return super().render_change_form(request, context, *args, **kwargs)

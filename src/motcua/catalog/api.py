@@ -185,12 +185,19 @@ def procedure_detail(request: HttpRequest, code: str) -> dict[str, object]:
                 "condition": c.condition,
                 "accepted_formats": [f for f in c.accepted_formats.split(",") if f],
                 "result_code": c.result_code or None,
-                "template_url": request.build_absolute_uri(f"/thu-tuc/{code}/mau/{c.pk}/") if c.template else None,
+                "template_url": request.build_absolute_uri(f"/thu-tuc/{code}/mau/{c.pk}/")
+                if c.template
+                else None,
             }
             for c in v.components.all()
         ],
         "results": [
-            {"code": r.code, "name": r.name, "validity_months": r.validity_months, "issued_electronically": r.issued_electronically}
+            {
+                "code": r.code,
+                "name": r.name,
+                "validity_months": r.validity_months,
+                "issued_electronically": r.issued_electronically,
+            }
             for r in v.results.all()
         ],
         "fees": [{"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note} for f in fees],

@@ -43,8 +43,16 @@ def declaration_docx(title: str, procedure_name: str, lines: list[str] | None = 
         _paragraph(f"(Dùng cho thủ tục: {procedure_name})", center=True),
         _paragraph(""),
     ]
-    for line in lines or ["Họ, chữ đệm, tên người yêu cầu:", "Số định danh cá nhân:", "Nơi cư trú:", "Số điện thoại:", "Nội dung yêu cầu:"]:
-        body.append(_paragraph(f"{line} ........................................................................"))
+    for line in lines or [
+        "Họ, chữ đệm, tên người yêu cầu:",
+        "Số định danh cá nhân:",
+        "Nơi cư trú:",
+        "Số điện thoại:",
+        "Nội dung yêu cầu:",
+    ]:
+        body.append(
+            _paragraph(f"{line} ........................................................................")
+        )
     body += [_paragraph(""), _paragraph("Tôi cam đoan nội dung khai trên đây là đúng sự thật.")]
     body.append(_paragraph("NGƯỜI YÊU CẦU (ký, ghi rõ họ tên)", bold=True, center=True))
     document = (

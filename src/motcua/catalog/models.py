@@ -22,7 +22,9 @@ NATIONAL_CODE_PATTERN = r"^\d\.\d{6}$"
 RESULT_CODE_PATTERN = r"^KQ\.[A-Z][A-Z0-9]{1,9}\.\d{6}$"
 
 field_code_validator = RegexValidator(FIELD_CODE_PATTERN, _("A field code looks like G03-GD10."))
-national_code_validator = RegexValidator(NATIONAL_CODE_PATTERN, _("A national procedure code looks like 1.001193."))
+national_code_validator = RegexValidator(
+    NATIONAL_CODE_PATTERN, _("A national procedure code looks like 1.001193.")
+)
 result_code_validator = RegexValidator(RESULT_CODE_PATTERN, _("A result code looks like KQ.G15.000031."))
 
 
@@ -42,15 +44,23 @@ class Field(models.Model):
 
 class Procedure(models.Model):
     province = models.ForeignKey(
-        "geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="procedures", verbose_name=_("province")
+        "geo.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("province"),
     )
     national_code = models.CharField(_("national code"), max_length=8, validators=[national_code_validator])
     is_sample_code = models.BooleanField(
-        _("sample code"), default=False, help_text=_("The national code is sample data, not an official code.")
+        _("sample code"),
+        default=False,
+        help_text=_("The national code is sample data, not an official code."),
     )
     local_code = models.CharField(_("localised code"), max_length=40, unique=True)
     owner_agency = models.ForeignKey(
-        "org.Agency", on_delete=models.PROTECT, related_name="owned_procedures", verbose_name=_("owning agency")
+        "org.Agency",
+        on_delete=models.PROTECT,
+        related_name="owned_procedures",
+        verbose_name=_("owning agency"),
     )
     current_version = models.ForeignKey(
         "ProcedureVersion",
@@ -65,7 +75,9 @@ class Procedure(models.Model):
     class Meta:
         ordering = ("national_code",)
         constraints = [
-            models.UniqueConstraint(fields=("province", "national_code"), name="catalog_procedure_code_unique")
+            models.UniqueConstraint(
+                fields=("province", "national_code"), name="catalog_procedure_code_unique"
+            )
         ]
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
@@ -92,11 +104,17 @@ class OnlineLevel(models.TextChoices):
 
 
 class ProcedureVersion(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("procedure"))
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("procedure")
+    )
     number = models.PositiveIntegerField(_("version"))
-    status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     name = models.CharField(_("name"), max_length=500)
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field"))
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("field")
+    )
     statutory_time = models.DecimalField(
         _("statutory time"),
         max_digits=6,
@@ -104,7 +122,9 @@ class ProcedureVersion(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("In working days (fractions such as 0.5 allowed) or working hours."),
     )
-    time_unit = models.CharField(_("time unit"), max_length=15, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY)
+    time_unit = models.CharField(
+        _("time unit"), max_length=15, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY
+    )
     steps = models.TextField(_("steps"), blank=True)
     filing_methods = models.TextField(_("how to file"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
@@ -115,7 +135,9 @@ class ProcedureVersion(models.Model):
     any_center_may_receive = models.BooleanField(
         _("any service centre may receive"),
         default=True,
-        help_text=_("Dossiers may be filed at any service centre of the province, whatever the applicant's address."),
+        help_text=_(
+            "Dossiers may be filed at any service centre of the province, whatever the applicant's address."
+        ),
     )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
@@ -164,20 +186,31 @@ class ProcedureLevel(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="levels")
     level = models.ForeignKey("geo.Level", on_delete=models.PROTECT, verbose_name=_("level"))
     implementing_agency = models.ForeignKey(
-        "org.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "org.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("implementing agency"),
         help_text=_("Leave empty when every unit of the level implements it (e.g. every commune)."),
     )
     implementing_agency_name = models.CharField(_("implementing agency (as published)"), max_length=255)
     competent_agency = models.ForeignKey(
-        "org.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "org.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("competent agency"),
     )
     competent_agency_name = models.CharField(_("competent agency (as published)"), max_length=255)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=("version", "level"), name="catalog_level_unique")]
-        indexes = [models.Index(fields=("level", "version")), models.Index(fields=("implementing_agency", "version"))]
+        indexes = [
+            models.Index(fields=("level", "version")),
+            models.Index(fields=("implementing_agency", "version")),
+        ]
         verbose_name = _("level of implementation")
         verbose_name_plural = _("levels of implementation")
 
@@ -197,19 +230,29 @@ class Component(models.Model):
     name = models.CharField(_("name"), max_length=500)
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
-    requirement = models.CharField(_("requirement"), max_length=12, choices=Requirement.choices, default=Requirement.REQUIRED)
+    requirement = models.CharField(
+        _("requirement"), max_length=12, choices=Requirement.choices, default=Requirement.REQUIRED
+    )
     condition = models.CharField(_("condition"), max_length=500, blank=True)
     template = models.FileField(_("template file"), upload_to="catalog/templates/%Y/", blank=True)
     accepted_formats = models.CharField(
-        _("accepted formats"), max_length=100, default="pdf,jpg,png", help_text=_("Comma-separated file extensions.")
+        _("accepted formats"),
+        max_length=100,
+        default="pdf,jpg,png",
+        help_text=_("Comma-separated file extensions."),
     )
     result_code = models.CharField(
-        _("result code satisfied from the data store"), max_length=30, blank=True, validators=[result_code_validator]
+        _("result code satisfied from the data store"),
+        max_length=30,
+        blank=True,
+        validators=[result_code_validator],
     )
 
     class Meta:
         ordering = ("version", "position", "id")
-        constraints = [models.UniqueConstraint(fields=("version", "code"), name="catalog_component_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=("version", "code"), name="catalog_component_code_unique")
+        ]
         verbose_name = _("component")
         verbose_name_plural = _("components")
 

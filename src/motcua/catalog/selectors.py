@@ -54,7 +54,9 @@ def published_versions(filters: ProcedureFilters) -> QuerySet[ProcedureVersion]:
     """Published versions matching the filters, ready for a list page (field and procedure joined)."""
     qs = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
     if filters.on:
-        qs = qs.filter(effective_from__lte=filters.on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=filters.on))
+        qs = qs.filter(effective_from__lte=filters.on).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gte=filters.on)
+        )
     if filters.q:
         qs = qs.filter(_search_condition(filters.q))
     if filters.field:
@@ -81,13 +83,20 @@ def published_versions(filters: ProcedureFilters) -> QuerySet[ProcedureVersion]:
 
 def version_for_page(national_code: str, province: str = "") -> ProcedureVersion | None:
     """The published version of a procedure with everything its public page shows (5 queries)."""
-    qs = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED, procedure__national_code=national_code)
+    qs = ProcedureVersion.objects.filter(
+        status=VersionStatus.PUBLISHED, procedure__national_code=national_code
+    )
     if province:
         qs = qs.filter(procedure__province__code=province, procedure__province__level__rank=1)
     return (
         qs.select_related("field", "procedure", "procedure__owner_agency", "procedure__province")
         .prefetch_related(
-            Prefetch("levels", queryset=ProcedureLevel.objects.select_related("level", "implementing_agency", "competent_agency")),
+            Prefetch(
+                "levels",
+                queryset=ProcedureLevel.objects.select_related(
+                    "level", "implementing_agency", "competent_agency"
+                ),
+            ),
             Prefetch("components", queryset=Component.objects.order_by("position", "id")),
             "results",
             Prefetch("fees", queryset=FeeItem.objects.order_by("position", "id")),
@@ -107,4 +116,3 @@ def procedures_manageable_by(user: User) -> QuerySet[Procedure]:
     if is_global(user, Capability.CATALOG_MANAGE):
         return Procedure.objects.all()
     return Procedure.objects.filter(owner_agency__in=agencies_for(user, Capability.CATALOG_MANAGE))
-

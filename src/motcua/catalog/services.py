@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.core.text import fold
 
-from .models import Field, Procedure, ProcedureVersion, VersionStatus
+from .models import (
+    Component,
+    FeeItem,
+    Field,
+    Procedure,
+    ProcedureLevel,
+    ProcedureVersion,
+    Result,
+    VersionStatus,
+)
 
 
 def field_save(field: Field) -> Field:
@@ -27,16 +36,28 @@ def version_refresh_search(version: ProcedureVersion) -> None:
     procedure = version.procedure
     version.name_folded = fold(version.name)[:500]
     version.search_text = fold(
-        " ".join([version.name, procedure.national_code, procedure.local_code, version.field.code, version.field.name])
+        " ".join(
+            [
+                version.name,
+                procedure.national_code,
+                procedure.local_code,
+                version.field.code,
+                version.field.name,
+            ]
+        )
     )
 
 
 def version_save(version: ProcedureVersion) -> ProcedureVersion:
     """Save the editable content of a draft version (a published one is refused)."""
     if version.pk:
-        stored_status = ProcedureVersion.objects.filter(pk=version.pk).values_list("status", flat=True).first()
+        stored_status = (
+            ProcedureVersion.objects.filter(pk=version.pk).values_list("status", flat=True).first()
+        )
         if stored_status and stored_status != VersionStatus.DRAFT:
-            raise ValidationError(_("A published or archived version cannot be edited; create a new version."))
+            raise ValidationError(
+                _("A published or archived version cannot be edited; create a new version.")
+            )
     version_refresh_search(version)
     version.full_clean(exclude=["procedure"])
     version.save()
@@ -67,12 +88,18 @@ def version_create_draft(procedure: Procedure, *, user: User | None = None) -> P
     draft.created_by = user
     draft.created_at = timezone.now()
     draft.save()
-    for rows in (levels, components, results, fees):
-        for row in rows:
-            row.pk = None
-            row.version = draft
-        if rows:
-            type(rows[0]).objects.bulk_create(rows)
+    for level in levels:
+        level.pk, level.version = None, draft
+    for component in components:
+        component.pk, component.version = None, draft
+    for result in results:
+        result.pk, result.version = None, draft
+    for fee in fees:
+        fee.pk, fee.version = None, draft
+    ProcedureLevel.objects.bulk_create(levels)
+    Component.objects.bulk_create(components)
+    Result.objects.bulk_create(results)
+    FeeItem.objects.bulk_create(fees)
     return draft
 
 

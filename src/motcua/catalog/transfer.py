@@ -69,8 +69,12 @@ class ImportReport:
 # --- export -------------------------------------------------------------------------------
 
 
-def _version_dict(version: ProcedureVersion, agency_codes: Mapping[int, str], level_codes: Mapping[int, str]) -> dict[str, Any]:
-    applicant_types = [t for t, on in (("citizen", version.for_citizens), ("organisation", version.for_organisations)) if on]
+def _version_dict(
+    version: ProcedureVersion, agency_codes: Mapping[int, str], level_codes: Mapping[int, str]
+) -> dict[str, Any]:
+    applicant_types = [
+        t for t, on in (("citizen", version.for_citizens), ("organisation", version.for_organisations)) if on
+    ]
     return {
         "number": version.number,
         "status": version.status,
@@ -90,9 +94,13 @@ def _version_dict(version: ProcedureVersion, agency_codes: Mapping[int, str], le
         "levels": [
             {
                 "level": level_codes[lv.level_id],
-                "implementing_agency": agency_codes.get(lv.implementing_agency_id) if lv.implementing_agency_id else None,
+                "implementing_agency": agency_codes.get(lv.implementing_agency_id)
+                if lv.implementing_agency_id
+                else None,
                 "implementing_agency_name": lv.implementing_agency_name,
-                "competent_agency": agency_codes.get(lv.competent_agency_id) if lv.competent_agency_id else None,
+                "competent_agency": agency_codes.get(lv.competent_agency_id)
+                if lv.competent_agency_id
+                else None,
                 "competent_agency_name": lv.competent_agency_name,
             }
             for lv in sorted(version.levels.all(), key=lambda lv: level_codes[lv.level_id])
@@ -107,7 +115,7 @@ def _version_dict(version: ProcedureVersion, agency_codes: Mapping[int, str], le
                 "condition": c.condition,
                 "accepted_formats": [f for f in c.accepted_formats.split(",") if f],
                 "result_code": c.result_code or None,
-                "template": Path(c.template.name).name if c.template else None,
+                "template": Path(c.template.name).name if c.template and c.template.name else None,
             }
             for c in version.components.all()
         ],
@@ -120,7 +128,9 @@ def _version_dict(version: ProcedureVersion, agency_codes: Mapping[int, str], le
             }
             for r in sorted(version.results.all(), key=lambda r: r.code)
         ],
-        "fees": [{"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note} for f in version.fees.all()],
+        "fees": [
+            {"kind": f.kind, "name": f.name, "amount": f.amount, "note": f.note} for f in version.fees.all()
+        ],
     }
 
 
@@ -133,9 +143,11 @@ def catalog_export(province: AdministrativeUnit) -> dict[str, Any]:
     """The whole catalog of one province as a dict valid against the catalog schema."""
     agency_codes = dict(Agency.objects.values_list("pk", "code"))
     level_codes = dict(Level.objects.values_list("pk", "code"))
-    versions = ProcedureVersion.objects.select_related("field").prefetch_related(
-        "levels", "components", "results", "fees"
-    ).order_by("number")
+    versions = (
+        ProcedureVersion.objects.select_related("field")
+        .prefetch_related("levels", "components", "results", "fees")
+        .order_by("number")
+    )
     procedures = (
         Procedure.objects.filter(province=province)
         .select_related("owner_agency")
@@ -161,7 +173,10 @@ def catalog_export(province: AdministrativeUnit) -> dict[str, Any]:
         "format_version": 1,
         "province": province.code,
         "exported_at": timezone.now().isoformat(timespec="seconds"),
-        "fields": [{"code": f.code, "name": f.name} for f in Field.objects.filter(pk__in=used_fields).order_by("code")],
+        "fields": [
+            {"code": f.code, "name": f.name}
+            for f in Field.objects.filter(pk__in=used_fields).order_by("code")
+        ],
         "procedures": out_procedures,
     }
 
@@ -242,7 +257,9 @@ def _schema_errors(data: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(catalog_schema(), format_checker=jsonschema.FormatChecker())
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        errors.append(f"{_where(error.absolute_path, data if isinstance(data, Mapping) else {})}: {error.message}")
+        errors.append(
+            f"{_where(error.absolute_path, data if isinstance(data, Mapping) else {})}: {error.message}"
+        )
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
     return errors
@@ -273,7 +290,9 @@ def _normalised_version(v: Mapping[str, Any]) -> dict[str, Any]:
         "filing_methods": v.get("filing_methods", ""),
         "conditions": v.get("conditions", ""),
         "legal_basis": v.get("legal_basis", ""),
-        "applicant_types": [t for t in ("citizen", "organisation") if t in v.get("applicant_types", ["citizen"])],
+        "applicant_types": [
+            t for t in ("citizen", "organisation") if t in v.get("applicant_types", ["citizen"])
+        ],
         "online_level": v["online_level"],
         "any_center_may_receive": v.get("any_center_may_receive", True),
         "effective_from": v["effective_from"],
@@ -338,12 +357,17 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
 
     province = AdministrativeUnit.objects.filter(level__rank=1, code=data["province"]).first()
     if province is None:
-        errors.append(_("province: unknown province code %(code)s (load the administrative units first)") % {"code": data["province"]})
+        errors.append(
+            _("province: unknown province code %(code)s (load the administrative units first)")
+            % {"code": data["province"]}
+        )
 
     field_codes_in_file: dict[str, str] = {}
     for i, f in enumerate(data["fields"]):
         if f["code"] in field_codes_in_file:
-            errors.append(_("fields[%(i)d] (%(code)s) › code: duplicate field code") % {"i": i, "code": f["code"]})
+            errors.append(
+                _("fields[%(i)d] (%(code)s) › code: duplicate field code") % {"i": i, "code": f["code"]}
+            )
         field_codes_in_file[f["code"]] = f["name"]
     known_fields = set(Field.objects.values_list("code", flat=True)) | set(field_codes_in_file)
 
@@ -352,7 +376,9 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
         agency_codes.add(p["owner_agency"])
         for v in p["versions"]:
             for lv in v["levels"]:
-                agency_codes.update(c for c in (lv.get("implementing_agency"), lv.get("competent_agency")) if c)
+                agency_codes.update(
+                    c for c in (lv.get("implementing_agency"), lv.get("competent_agency")) if c
+                )
     agencies = {a.code: a for a in Agency.objects.filter(code__in=agency_codes)}
     levels = {lv.code: lv for lv in Level.objects.all()}
 
@@ -366,7 +392,9 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
         }
     existing_versions = _existing_versions(existing_procedures.values())
     local_codes_taken = dict(
-        Procedure.objects.exclude(pk__in=[p.pk for p in existing_procedures.values()]).values_list("local_code", "national_code")
+        Procedure.objects.exclude(pk__in=[p.pk for p in existing_procedures.values()]).values_list(
+            "local_code", "national_code"
+        )
     )
 
     seen_codes: set[str] = set()
@@ -378,10 +406,15 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
             errors.append(f"{where} › national_code: " + _("duplicate procedure code in the file"))
         seen_codes.add(p["national_code"])
         if p["owner_agency"] not in agencies:
-            errors.append(f"{where} › owner_agency: " + _("unknown agency %(code)s") % {"code": p["owner_agency"]})
+            errors.append(
+                f"{where} › owner_agency: " + _("unknown agency %(code)s") % {"code": p["owner_agency"]}
+            )
         local_code = p.get("local_code") or f"{p['national_code']}.{p['owner_agency']}"
         if local_code in seen_local or local_code in local_codes_taken:
-            errors.append(f"{where} › local_code: " + _("the localised code %(code)s is already used") % {"code": local_code})
+            errors.append(
+                f"{where} › local_code: "
+                + _("the localised code %(code)s is already used") % {"code": local_code}
+            )
         seen_local.add(local_code)
         numbers: set[int] = set()
         statuses = {"published": 0, "draft": 0}
@@ -396,7 +429,9 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
             if nv["status"] in statuses:
                 statuses[nv["status"]] += 1
             if Decimal(nv["statutory_time"]) <= 0:
-                errors.append(f"{vwhere} › statutory_time: " + _("the statutory time must be greater than zero"))
+                errors.append(
+                    f"{vwhere} › statutory_time: " + _("the statutory time must be greater than zero")
+                )
             if nv["field"] not in known_fields:
                 errors.append(f"{vwhere} › field: " + _("unknown field %(code)s") % {"code": nv["field"]})
             if nv["effective_to"] and nv["effective_to"] < nv["effective_from"]:
@@ -411,21 +446,31 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
                 level_seen.add(lv["level"])
                 for key in ("implementing_agency", "competent_agency"):
                     if lv[key] and lv[key] not in agencies:
-                        errors.append(f"{lwhere} › {key}: " + _("unknown agency %(code)s") % {"code": lv[key]})
+                        errors.append(
+                            f"{lwhere} › {key}: " + _("unknown agency %(code)s") % {"code": lv[key]}
+                        )
             for kind in ("components", "results"):
                 codes = [item["code"] for item in nv[kind]]
                 for dup in sorted({c for c in codes if codes.count(c) > 1}):
                     errors.append(f"{vwhere} › {kind}: " + _("duplicate code %(code)s") % {"code": dup})
             stored = existing_versions.get((p["national_code"], nv["number"]))
-            if stored is not None and stored["status"] != VersionStatus.DRAFT and _comparable(stored) != _comparable(nv):
+            if (
+                stored is not None
+                and stored["status"] != VersionStatus.DRAFT
+                and _comparable(stored) != _comparable(nv)
+            ):
                 errors.append(
                     f"{vwhere}: "
-                    + _("version %(n)d is already published and differs from the file; publish changes as a new version")
+                    + _(
+                        "version %(n)d is already published and differs from the file; publish changes as a new version"
+                    )
                     % {"n": nv["number"]}
                 )
         for status, count in statuses.items():
             if count > 1:
-                errors.append(f"{where} › versions: " + _("more than one %(status)s version") % {"status": status})
+                errors.append(
+                    f"{where} › versions: " + _("more than one %(status)s version") % {"status": status}
+                )
         plan.append((p, local_code, versions))
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
@@ -560,7 +605,12 @@ def _version_create(
             if content is None:
                 report.warnings.append(
                     _("%(procedure)s v%(n)d › %(component)s: template file %(file)s was not provided")
-                    % {"procedure": procedure.national_code, "n": version.number, "component": c["code"], "file": c["template"]}
+                    % {
+                        "procedure": procedure.national_code,
+                        "n": version.number,
+                        "component": c["code"],
+                        "file": c["template"],
+                    }
                 )
             else:
                 component.template.save(c["template"], ContentFile(content), save=False)
@@ -576,7 +626,9 @@ def _version_create(
         for r in nv["results"]
     )
     FeeItem.objects.bulk_create(
-        FeeItem(version=version, position=i, kind=f["kind"], name=f["name"], amount=f["amount"], note=f["note"])
+        FeeItem(
+            version=version, position=i, kind=f["kind"], name=f["name"], amount=f["amount"], note=f["note"]
+        )
         for i, f in enumerate(nv["fees"])
     )
     return version

@@ -27,7 +27,12 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("name"), max_length=150)
     division_type = models.CharField(_("division type"), max_length=40, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -44,7 +44,9 @@ def units_load_two_tier() -> LoadReport:
         nonlocal unchanged
         unit = existing.get((level.pk, code))
         if unit is None:
-            unit = AdministrativeUnit(level=level, code=code, name=name, division_type=division, parent=parent)
+            unit = AdministrativeUnit(
+                level=level, code=code, name=name, division_type=division, parent=parent
+            )
             to_create.append(unit)
             existing[(level.pk, code)] = unit
             return
@@ -65,9 +67,17 @@ def units_load_two_tier() -> LoadReport:
     to_create = []
 
     for w in Ward.iter_all():
-        upsert(commune_level, f"{int(w.code):05d}", w.name, str(w.division_type), provinces[f"{int(w.province_code):02d}"])
+        upsert(
+            commune_level,
+            f"{int(w.code):05d}",
+            w.name,
+            str(w.division_type),
+            provinces[f"{int(w.province_code):02d}"],
+        )
     AdministrativeUnit.objects.bulk_create(to_create, batch_size=500)
     created += len(to_create)
-    AdministrativeUnit.objects.bulk_update(to_update, ["name", "division_type", "parent", "is_active"], batch_size=500)
+    AdministrativeUnit.objects.bulk_update(
+        to_update, ["name", "division_type", "parent", "is_active"], batch_size=500
+    )
     updated = len(to_update)
     return LoadReport(created=created, updated=updated, unchanged=unchanged)

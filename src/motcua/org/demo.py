@@ -18,33 +18,114 @@ DEMO_PASSWORD = "MotCua@2026"
 
 # (code, name, kind, parent code or None, level, commune code or None)
 AGENCIES: list[tuple[str, str, AgencyKind, str | None, str, str | None]] = [
-    ("000.00.00.H24", "Ủy ban nhân dân tỉnh Bắc Ninh", AgencyKind.PROVINCIAL_COMMITTEE, None, PROVINCE_LEVEL, None),
-    ("000.00.01.H24", "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh", AgencyKind.SERVICE_CENTER, "000.00.00.H24", PROVINCE_LEVEL, None),
+    (
+        "000.00.00.H24",
+        "Ủy ban nhân dân tỉnh Bắc Ninh",
+        AgencyKind.PROVINCIAL_COMMITTEE,
+        None,
+        PROVINCE_LEVEL,
+        None,
+    ),
+    (
+        "000.00.01.H24",
+        "Trung tâm Phục vụ hành chính công tỉnh Bắc Ninh",
+        AgencyKind.SERVICE_CENTER,
+        "000.00.00.H24",
+        PROVINCE_LEVEL,
+        None,
+    ),
     ("000.00.12.H24", "Sở Tư pháp", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
     ("001.00.12.H24", "Phòng Hành chính tư pháp", AgencyKind.DIVISION, "000.00.12.H24", PROVINCE_LEVEL, None),
     ("000.00.13.H24", "Sở Xây dựng", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
     ("000.00.14.H24", "Sở Tài chính", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
-    ("000.00.15.H24", "Sở Nông nghiệp và Môi trường", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
+    (
+        "000.00.15.H24",
+        "Sở Nông nghiệp và Môi trường",
+        AgencyKind.DEPARTMENT,
+        "000.00.00.H24",
+        PROVINCE_LEVEL,
+        None,
+    ),
     ("000.00.16.H24", "Sở Y tế", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
     ("000.00.17.H24", "Sở Giáo dục và Đào tạo", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
     ("000.00.18.H24", "Sở Nội vụ", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
     ("000.00.19.H24", "Sở Công Thương", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
-    ("000.00.20.H24", "Sở Văn hóa, Thể thao và Du lịch", AgencyKind.DEPARTMENT, "000.00.00.H24", PROVINCE_LEVEL, None),
+    (
+        "000.00.20.H24",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        AgencyKind.DEPARTMENT,
+        "000.00.00.H24",
+        PROVINCE_LEVEL,
+        None,
+    ),
     ("000.00.30.H24", "Công an tỉnh Bắc Ninh", AgencyKind.POLICE, None, PROVINCE_LEVEL, None),
-    ("000.00.31.H24", "Bảo hiểm xã hội tỉnh Bắc Ninh", AgencyKind.SOCIAL_INSURANCE, None, PROVINCE_LEVEL, None),
-    ("000.00.41.H24", "Ủy ban nhân dân phường Bắc Giang", AgencyKind.COMMUNE_COMMITTEE, None, COMMUNE_LEVEL, "07210"),
-    ("001.00.41.H24", "Bộ phận Một cửa phường Bắc Giang", AgencyKind.ONE_STOP_DESK, "000.00.41.H24", COMMUNE_LEVEL, "07210"),
-    ("000.00.42.H24", "Ủy ban nhân dân phường Đa Mai", AgencyKind.COMMUNE_COMMITTEE, None, COMMUNE_LEVEL, "07228"),
-    ("001.00.42.H24", "Bộ phận Một cửa phường Đa Mai", AgencyKind.ONE_STOP_DESK, "000.00.42.H24", COMMUNE_LEVEL, "07228"),
-    ("000.00.43.H24", "Ủy ban nhân dân xã Tam Tiến", AgencyKind.COMMUNE_COMMITTEE, None, COMMUNE_LEVEL, "07264"),
-    ("001.00.43.H24", "Bộ phận Một cửa xã Tam Tiến", AgencyKind.ONE_STOP_DESK, "000.00.43.H24", COMMUNE_LEVEL, "07264"),
+    (
+        "000.00.31.H24",
+        "Bảo hiểm xã hội tỉnh Bắc Ninh",
+        AgencyKind.SOCIAL_INSURANCE,
+        None,
+        PROVINCE_LEVEL,
+        None,
+    ),
+    (
+        "000.00.41.H24",
+        "Ủy ban nhân dân phường Bắc Giang",
+        AgencyKind.COMMUNE_COMMITTEE,
+        None,
+        COMMUNE_LEVEL,
+        "07210",
+    ),
+    (
+        "001.00.41.H24",
+        "Bộ phận Một cửa phường Bắc Giang",
+        AgencyKind.ONE_STOP_DESK,
+        "000.00.41.H24",
+        COMMUNE_LEVEL,
+        "07210",
+    ),
+    (
+        "000.00.42.H24",
+        "Ủy ban nhân dân phường Đa Mai",
+        AgencyKind.COMMUNE_COMMITTEE,
+        None,
+        COMMUNE_LEVEL,
+        "07228",
+    ),
+    (
+        "001.00.42.H24",
+        "Bộ phận Một cửa phường Đa Mai",
+        AgencyKind.ONE_STOP_DESK,
+        "000.00.42.H24",
+        COMMUNE_LEVEL,
+        "07228",
+    ),
+    (
+        "000.00.43.H24",
+        "Ủy ban nhân dân xã Tam Tiến",
+        AgencyKind.COMMUNE_COMMITTEE,
+        None,
+        COMMUNE_LEVEL,
+        "07264",
+    ),
+    (
+        "001.00.43.H24",
+        "Bộ phận Một cửa xã Tam Tiến",
+        AgencyKind.ONE_STOP_DESK,
+        "000.00.43.H24",
+        COMMUNE_LEVEL,
+        "07264",
+    ),
 ]
 
 # (username, full name, [(agency code, role)]); one person may hold roles in several agencies.
 STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
     ("tiepnhan", "Nguyễn Thị Hoa", [("000.00.01.H24", Role.RECEPTION_OFFICER)]),
     ("tiepnhan.bacgiang", "Trần Văn Nam", [("001.00.41.H24", Role.RECEPTION_OFFICER)]),
-    ("chuyenvien.tuphap", "Lê Thị Mai", [("001.00.12.H24", Role.SPECIALIST), ("000.00.41.H24", Role.SPECIALIST)]),
+    (
+        "chuyenvien.tuphap",
+        "Lê Thị Mai",
+        [("001.00.12.H24", Role.SPECIALIST), ("000.00.41.H24", Role.SPECIALIST)],
+    ),
     ("truongphong.tuphap", "Phạm Quốc Huy", [("001.00.12.H24", Role.HEAD_OF_DIVISION)]),
     ("lanhdao.tuphap", "Đặng Minh Đức", [("000.00.12.H24", Role.AGENCY_LEADER)]),
     ("quantri.tuphap", "Vũ Thu Trang", [("000.00.12.H24", Role.AGENCY_ADMIN)]),
@@ -80,11 +161,15 @@ def demo_organisation_create() -> None:
         )
         created[code] = agency_save(agency)
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "admin@motcua.local", DEMO_PASSWORD, full_name="Quản trị hệ thống")
+        User.objects.create_superuser(
+            "admin", "admin@motcua.local", DEMO_PASSWORD, full_name="Quản trị hệ thống"
+        )
     for username, full_name, roles in STAFF:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username, f"{username}@motcua.local", DEMO_PASSWORD, full_name=full_name, is_staff=True)
+            user = User.objects.create_user(
+                username, f"{username}@motcua.local", DEMO_PASSWORD, full_name=full_name, is_staff=True
+            )
         for agency_code, role in roles:
             StaffRole.objects.get_or_create(user=user, agency=created[agency_code], role=role)
 
@@ -94,6 +179,8 @@ def demo_accounts() -> list[DemoAccount]:
     for username, full_name, roles in STAFF:
         names = {a[0]: a[1] for a in AGENCIES}
         accounts.append(
-            DemoAccount(username, full_name, "; ".join(f"{role.label} — {names[code]}" for code, role in roles))
+            DemoAccount(
+                username, full_name, "; ".join(f"{role.label} — {names[code]}" for code, role in roles)
+            )
         )
     return accounts

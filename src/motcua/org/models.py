@@ -32,12 +32,19 @@ RECEIVING_KINDS = (AgencyKind.SERVICE_CENTER, AgencyKind.ONE_STOP_DESK)
 
 
 class Agency(models.Model):
-    code = models.CharField(_("identifier code"), max_length=20, unique=True, validators=[agency_code_validator])
+    code = models.CharField(
+        _("identifier code"), max_length=20, unique=True, validators=[agency_code_validator]
+    )
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.ForeignKey("geo.Level", on_delete=models.PROTECT, verbose_name=_("level"))
     admin_unit = models.ForeignKey(
@@ -95,11 +102,15 @@ class StaffRole(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("user")
     )
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("agency")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=("user", "agency", "role"), name="org_staffrole_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=("user", "agency", "role"), name="org_staffrole_unique")
+        ]
         indexes = [models.Index(fields=("agency", "role"))]
         verbose_name = _("staff role")
         verbose_name_plural = _("staff roles")

@@ -20,7 +20,9 @@ def agency_save(agency: Agency) -> Agency:
     if agency.pk and agency.parent_id:
         parent = Agency.objects.get(pk=agency.parent_id)
         if parent.pk == agency.pk or f"/{agency.pk}/" in parent.path:
-            raise ValidationError({"parent": _("An agency cannot be placed under itself or its own sub-unit.")})
+            raise ValidationError(
+                {"parent": _("An agency cannot be placed under itself or its own sub-unit.")}
+            )
     agency.full_clean(exclude=["path"])
     old_path = agency.path
     agency.save()

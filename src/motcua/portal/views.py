@@ -36,7 +36,10 @@ def _choices() -> dict[str, object]:
     return {
         "fields": Field.objects.order_by("name").only("code", "name"),
         "levels": Level.objects.order_by("rank"),
-        "agencies": Agency.objects.filter(owned_procedures__isnull=False).distinct().order_by("name").only("code", "name"),
+        "agencies": Agency.objects.filter(owned_procedures__isnull=False)
+        .distinct()
+        .order_by("name")
+        .only("code", "name"),
         "online_levels": OnlineLevel.choices,
     }
 
@@ -77,4 +80,8 @@ def component_template(request: HttpRequest, code: str, component_id: int) -> Fi
     if component is None or not component.template:
         raise Http404
     # Templates are served as downloads, never rendered inline (they are uploaded files).
-    return FileResponse(component.template.open("rb"), as_attachment=True, filename=Path(component.template.name).name)
+    return FileResponse(
+        component.template.open("rb"),
+        as_attachment=True,
+        filename=Path(component.template.name or "template").name,
+    )

@@ -5,44 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Level',
+            name="Level",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('rank', models.PositiveSmallIntegerField(help_text='1 for the top tier, larger below.', verbose_name='rank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 for the top tier, larger below.", verbose_name="rank"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative level',
-                'verbose_name_plural': 'administrative levels',
-                'ordering': ('rank',),
+                "verbose_name": "administrative level",
+                "verbose_name_plural": "administrative levels",
+                "ordering": ("rank",),
             },
         ),
         migrations.CreateModel(
-            name='AdministrativeUnit',
+            name="AdministrativeUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('division_type', models.CharField(blank=True, max_length=40, verbose_name='division type')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='geo.administrativeunit', verbose_name='parent')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='geo.level', verbose_name='level')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("division_type", models.CharField(blank=True, max_length=40, verbose_name="division type")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="geo.administrativeunit",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="geo.level",
+                        verbose_name="level",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ('level__rank', 'code'),
-                'indexes': [models.Index(fields=['parent', 'name'], name='geo_adminis_parent__ffb71d_idx')],
-                'constraints': [models.UniqueConstraint(fields=('level', 'code'), name='geo_unit_level_code_unique')],
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ("level__rank", "code"),
+                "indexes": [models.Index(fields=["parent", "name"], name="geo_adminis_parent__ffb71d_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("level", "code"), name="geo_unit_level_code_unique")
+                ],
             },
         ),
     ]

@@ -7,74 +7,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^\\d{3}\\.\\d{2}\\.\\d{2}\\.[A-Z]\\d{2}$', 'The identifier code must follow QCVN 102:2016, e.g. 000.00.53.H48.')], verbose_name='identifier code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('provincial_committee', "Provincial People's Committee"), ('department', 'Department'), ('division', 'Division'), ('commune_committee', "Commune People's Committee"), ('police', 'Police'), ('social_insurance', 'Social insurance'), ('tax', 'Tax'), ('service_center', 'Public administrative service centre'), ('one_stop_desk', 'One-stop desk'), ('other', 'Other')], max_length=30, verbose_name='kind')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone number')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('admin_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='geo.administrativeunit', verbose_name='administrative unit')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='geo.level', verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.agency', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{3}\\.\\d{2}\\.\\d{2}\\.[A-Z]\\d{2}$",
+                                "The identifier code must follow QCVN 102:2016, e.g. 000.00.53.H48.",
+                            )
+                        ],
+                        verbose_name="identifier code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("provincial_committee", "Provincial People's Committee"),
+                            ("department", "Department"),
+                            ("division", "Division"),
+                            ("commune_committee", "Commune People's Committee"),
+                            ("police", "Police"),
+                            ("social_insurance", "Social insurance"),
+                            ("tax", "Tax"),
+                            ("service_center", "Public administrative service centre"),
+                            ("one_stop_desk", "One-stop desk"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone number")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                (
+                    "admin_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="geo.administrativeunit",
+                        verbose_name="administrative unit",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="geo.level", verbose_name="level"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.agency",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ('path',),
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ("path",),
             },
         ),
         migrations.CreateModel(
-            name='ServiceCenter',
-            fields=[
-            ],
+            name="ServiceCenter",
+            fields=[],
             options={
-                'verbose_name': 'service centre',
-                'verbose_name_plural': 'service centres',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "service centre",
+                "verbose_name_plural": "service centres",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('org.agency',),
+            bases=("org.agency",),
         ),
         migrations.CreateModel(
-            name='StaffRole',
+            name="StaffRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('reception_officer', 'Reception officer'), ('specialist', 'Specialist'), ('head_of_division', 'Head of division'), ('agency_leader', 'Agency leader'), ('agency_admin', 'Agency administrator'), ('provincial_supervisor', 'Provincial supervisor')], max_length=30, verbose_name='role')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to='org.agency', verbose_name='agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("reception_officer", "Reception officer"),
+                            ("specialist", "Specialist"),
+                            ("head_of_division", "Head of division"),
+                            ("agency_leader", "Agency leader"),
+                            ("agency_admin", "Agency administrator"),
+                            ("provincial_supervisor", "Provincial supervisor"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to="org.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff role',
-                'verbose_name_plural': 'staff roles',
+                "verbose_name": "staff role",
+                "verbose_name_plural": "staff roles",
             },
         ),
         migrations.AddIndex(
-            model_name='agency',
-            index=models.Index(fields=['kind', 'admin_unit'], name='org_agency_kind_14e0d1_idx'),
+            model_name="agency",
+            index=models.Index(fields=["kind", "admin_unit"], name="org_agency_kind_14e0d1_idx"),
         ),
         migrations.AddIndex(
-            model_name='staffrole',
-            index=models.Index(fields=['agency', 'role'], name='org_staffro_agency__326bf2_idx'),
+            model_name="staffrole",
+            index=models.Index(fields=["agency", "role"], name="org_staffro_agency__326bf2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.UniqueConstraint(fields=('user', 'agency', 'role'), name='org_staffrole_unique'),
+            model_name="staffrole",
+            constraint=models.UniqueConstraint(
+                fields=("user", "agency", "role"), name="org_staffrole_unique"
+            ),
         ),
     ]

@@ -53,4 +53,6 @@ class Command(BaseCommand):
         for account in demo_accounts():
             self.stdout.write(f"  {account.username:<22} {account.full_name:<20} {account.roles}")
         self.stdout.write("")
-        self.stdout.write(_("Public portal: http://127.0.0.1:8000/   Officers: http://127.0.0.1:8000/quan-tri/"))
+        self.stdout.write(
+            _("Public portal: http://127.0.0.1:8000/   Officers: http://127.0.0.1:8000/quan-tri/")
+        )

@@ -1,0 +1,72 @@
+"""The catalog admin as agency administrators use it: scoped lists, read-only published versions, new drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from tests.fixtures import staff
+
+from motcua.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from motcua.org.models import Agency, Role
+
+
+def login(client: Client, user: Any) -> Client:
+    client.force_login(user)
+    return client
+
+
+def test_agency_admin_sees_only_own_procedures(client: Client, org: dict[str, Agency], catalog: Any) -> None:
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    page = client.get("/quan-tri/catalog/procedure/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "1.001193" in text and "9.000001" in text and "9.000002" not in text
+    other = Procedure.objects.get(national_code="9.000002")
+    assert client.get(f"/quan-tri/catalog/procedure/{other.pk}/change/").status_code in (302, 404)
+    assert client.get(
+        f"/quan-tri/catalog/procedureversion/{other.current_version_id}/change/"
+    ).status_code in (302, 404)
+
+
+def test_supervisor_reads_all_but_edits_nothing(client: Client, org: dict[str, Agency], catalog: Any) -> None:
+    login(client, staff("gs", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR)))
+    text = client.get("/quan-tri/catalog/procedure/").content.decode()
+    assert "9.000002" in text and "1.001193" in text
+    draft_url = f"/quan-tri/catalog/procedureversion/{Procedure.objects.get(national_code='1.001193').current_version_id}/new-draft/"
+    client.post(draft_url)
+    assert not ProcedureVersion.objects.filter(status=VersionStatus.DRAFT).exists()
+
+
+def test_officer_without_catalog_role_has_no_catalog_admin(
+    client: Client, org: dict[str, Agency], catalog: Any
+) -> None:
+    login(client, staff("tn", (org["center"], Role.RECEPTION_OFFICER)))
+    assert client.get("/quan-tri/catalog/procedure/").status_code == 200  # may read (catalog_view)
+    assert client.get("/quan-tri/catalog/procedure/add/").status_code == 403
+
+
+def test_edit_published_creates_new_version_then_publish(
+    client: Client, org: dict[str, Agency], catalog: Any
+) -> None:
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    procedure = Procedure.objects.get(national_code="1.001193")
+    published = procedure.current_version
+    assert published is not None
+    page = client.get(f"/quan-tri/catalog/procedureversion/{published.pk}/change/").content.decode()
+    assert "new-draft" in page and 'name="name"' not in page  # read-only, with the "edit" button
+    response = client.post(f"/quan-tri/catalog/procedureversion/{published.pk}/new-draft/")
+    draft = ProcedureVersion.objects.get(procedure=procedure, status=VersionStatus.DRAFT)
+    assert response["Location"].endswith(f"/procedureversion/{draft.pk}/change/")
+    assert 'name="name"' in client.get(response["Location"]).content.decode()
+    client.post(f"/quan-tri/catalog/procedureversion/{draft.pk}/publish/")
+    procedure.refresh_from_db()
+    assert procedure.current_version_id == draft.pk
+    published.refresh_from_db()
+    assert published.status == VersionStatus.ARCHIVED
+
+
+def test_admin_pages_render_in_vietnamese(client: Client, org: dict[str, Agency], catalog: Any) -> None:
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    text = client.get("/quan-tri/catalog/procedureversion/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Phiên bản thủ tục" in text

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from motcua.catalog import selectors
+from motcua.catalog.models import Component, Field, Procedure, ProcedureVersion, VersionStatus
+from motcua.catalog.transfer import CatalogImportError, catalog_export, catalog_import, procedure_list_csv
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (
+        Field.objects.count(),
+        Procedure.objects.count(),
+        ProcedureVersion.objects.count(),
+        Component.objects.count(),
+    )
+
+
+def test_import_creates_everything(catalog: dict[str, Any]) -> None:
+    assert _counts() == (2, 3, 4, 8)
+    birth = Procedure.objects.get(national_code="1.001193")
+    assert birth.local_code == "1.001193.000.00.12.H24"
+    assert birth.current_version is not None and birth.current_version.name == "Đăng ký khai sinh"
+    assert str(birth.current_version.statutory_time) == "0.50"
+    component = birth.current_version.components.get(code="TP1")
+    assert component.template.read() == b"PK\x03\x04 demo"
+    building = Procedure.objects.get(national_code="9.000002")
+    assert building.current_version is not None and building.current_version.number == 2
+    assert building.versions.get(number=1).status == VersionStatus.ARCHIVED
+
+
+def test_reimport_changes_nothing(catalog: dict[str, Any]) -> None:
+    before = _counts()
+    report = catalog_import(json.dumps(catalog))
+    assert _counts() == before
+    assert report.versions_unchanged == 4 and report.versions_created == 0 and report.procedures_created == 0
+
+
+def test_export_round_trip(catalog: dict[str, Any], geo: dict[str, Any]) -> None:
+    exported = catalog_export(geo["province"])
+    assert [p["national_code"] for p in exported["procedures"]] == ["1.001193", "9.000001", "9.000002"]
+    assert exported["procedures"][0]["versions"][0]["components"][0]["template"].endswith(".docx")
+    # The export is valid input: importing it again is a no-op.
+    report = catalog_import(json.dumps(exported))
+    assert report.versions_unchanged == 4
+
+
+def test_export_into_empty_database(catalog: dict[str, Any], geo: dict[str, Any]) -> None:
+    exported = catalog_export(geo["province"])
+    Procedure.objects.update(current_version=None)
+    ProcedureVersion.objects.all().delete()
+    Procedure.objects.all().delete()
+    report = catalog_import(json.dumps(exported))
+    # Template files travel separately from the JSON: the import says which ones it did not receive.
+    assert any("was not provided" in w for w in report.warnings)
+
+    def without_templates(procedures: list[dict[str, Any]]) -> str:
+        text = json.dumps(procedures, sort_keys=True)
+        for p in procedures:
+            for v in p["versions"]:
+                for c in v["components"]:
+                    c["template"] = None
+        return json.dumps(procedures, sort_keys=True) if text else ""
+
+    assert without_templates(catalog_export(geo["province"])["procedures"]) == without_templates(
+        exported["procedures"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: d["procedures"][1].update(national_code="1.00119"),
+            "procedures[1] (1.00119) › national_code",
+        ),
+        (
+            lambda d: d["procedures"][0].update(owner_agency="000.00.99.H24"),
+            "owner_agency: unknown agency 000.00.99.H24",
+        ),
+        (lambda d: d["procedures"][1].update(national_code="1.001193"), "duplicate procedure code"),
+        (
+            lambda d: d["procedures"][0]["versions"][0].update(statutory_time="0"),
+            "statutory time must be greater than zero",
+        ),
+        (
+            lambda d: d["procedures"][0]["versions"][0].update(statutory_time="-1"),
+            "versions[0] (1) › statutory_time",
+        ),
+        (lambda d: d["procedures"][0]["versions"][0].update(field="HT01"), "versions[0] (1) › field"),
+        (lambda d: d["procedures"][0]["versions"][0].update(field="G99-XX01"), "unknown field G99-XX01"),
+        (
+            lambda d: d["procedures"][0]["versions"][0]["results"][0].update(code="KQ.G15.31"),
+            "results[0] (KQ.G15.31) › code",
+        ),
+        (
+            lambda d: d["procedures"][0]["versions"][0]["components"][1].update(code="TP1"),
+            "duplicate code TP1",
+        ),
+        (
+            lambda d: d["procedures"][0]["versions"][0]["levels"][0].update(level="district"),
+            "unknown level district",
+        ),
+        (
+            lambda d: d["fields"].append({"code": "G15-HT01", "name": "Trùng"}),
+            "fields[2] (G15-HT01) › code: duplicate",
+        ),
+        (
+            lambda d: d["procedures"][2]["versions"][0].update(status="published"),
+            "more than one published version",
+        ),
+        (lambda d: d.pop("province"), "'province' is a required property"),
+    ],
+)
+def test_bad_import_names_record_and_field_and_writes_nothing(
+    org: Any, catalog_data: dict[str, Any], mutate: Any, expected: str
+) -> None:
+    mutate(catalog_data)
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(json.dumps(catalog_data))
+    assert any(expected in error for error in info.value.errors), info.value.errors
+    assert _counts() == (0, 0, 0, 0)
+
+
+def test_malformed_json_is_refused(org: Any) -> None:
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(b'{"format": "motcua-catalog", ')
+    assert "not valid JSON" in info.value.errors[0]
+
+
+def test_published_version_cannot_be_overwritten_by_import(catalog: dict[str, Any]) -> None:
+    changed = copy.deepcopy(catalog)
+    changed["procedures"][0]["versions"][0]["name"] = "Đăng ký khai sinh (sửa)"
+    changed["procedures"][1]["versions"][0]["name"] = "Kết hôn (sửa, hợp lệ)"
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(json.dumps(changed))
+    assert "already published and differs" in info.value.errors[0]
+    assert not ProcedureVersion.objects.filter(name__contains="sửa").exists()
+
+
+def test_draft_version_is_replaced_by_import(catalog: dict[str, Any]) -> None:
+    data = copy.deepcopy(catalog)
+    draft = copy.deepcopy(data["procedures"][0]["versions"][0])
+    draft.update(number=2, status="draft", name="Đăng ký khai sinh (dự thảo)")
+    data["procedures"][0]["versions"].append(draft)
+    catalog_import(json.dumps(data))
+    draft["name"] = "Đăng ký khai sinh (dự thảo 2)"
+    report = catalog_import(json.dumps(data))
+    assert report.versions_replaced == 1
+    assert ProcedureVersion.objects.get(procedure__national_code="1.001193", number=2).name.endswith("2)")
+
+
+def test_procedure_list_csv(catalog: dict[str, Any]) -> None:
+    text = procedure_list_csv(selectors.published_versions(selectors.ProcedureFilters()))
+    assert text.startswith("\ufeffMã TTHC,")
+    lines = text.strip().splitlines()
+    assert len(lines) == 4
+    assert "Đăng ký khai sinh" in text and "Cấp giấy phép xây dựng công trình" in text

@@ -1,0 +1,106 @@
+"""The permission matrix: every role × capability × place (own agency, its sub-unit, another agency)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from tests.fixtures import make_agency, staff
+
+from motcua.accounts.models import User
+from motcua.org.models import Agency, AgencyKind, Role, ServiceCenter
+from motcua.org.scoping import MATRIX, Capability, agencies_for, can
+from motcua.org.services import agency_save
+
+C = Capability
+# What each role may do in the agency where it is held (and below it).
+EXPECTED: dict[Role, set[Capability]] = {
+    Role.RECEPTION_OFFICER: {C.DOSSIER_RECEIVE, C.CATALOG_VIEW},
+    Role.SPECIALIST: {C.DOSSIER_PROCESS, C.CATALOG_VIEW},
+    Role.HEAD_OF_DIVISION: {C.DOSSIER_PROCESS, C.DOSSIER_REVIEW, C.CATALOG_VIEW, C.MONITOR},
+    Role.AGENCY_LEADER: {C.DOSSIER_REVIEW, C.RESULT_SIGN, C.CATALOG_VIEW, C.MONITOR},
+    Role.AGENCY_ADMIN: {C.CATALOG_MANAGE, C.CATALOG_VIEW},
+    Role.PROVINCIAL_SUPERVISOR: {C.CATALOG_VIEW, C.MONITOR},
+}
+
+
+def test_matrix_is_the_documented_one() -> None:
+    assert {role: set(caps) for role, caps in MATRIX.items()} == EXPECTED
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("capability", list(Capability))
+def test_permission_matrix(org: dict[str, Agency], role: Role, capability: Capability) -> None:
+    user = staff(f"u-{role}-{capability}", (org["justice"], role))
+    allowed = capability in EXPECTED[role]
+    global_role = role == Role.PROVINCIAL_SUPERVISOR
+    assert can(user, capability, org["justice"]) is allowed
+    assert can(user, capability, org["justice_div"]) is allowed  # a sub-unit inherits
+    assert can(user, capability, org["construction"]) is (allowed and global_role)
+    assert can(user, capability, org["ubnd"]) is (allowed and global_role)  # never upwards
+    scope = set(agencies_for(user, capability).values_list("code", flat=True))
+    if not allowed:
+        assert scope == set()
+    elif global_role:
+        assert scope == {a.code for a in org.values()}
+    else:
+        assert scope == {"000.00.12.H24", "001.00.12.H24"}
+
+
+def test_roles_in_several_agencies(org: dict[str, Agency]) -> None:
+    user = staff("multi", (org["justice_div"], Role.SPECIALIST), (org["commune"], Role.SPECIALIST))
+    assert set(agencies_for(user, C.DOSSIER_PROCESS).values_list("code", flat=True)) == {
+        "001.00.12.H24",
+        "000.00.41.H24",
+        "001.00.41.H24",
+    }
+    assert not can(user, C.DOSSIER_PROCESS, org["justice"])
+
+
+def test_inactive_anonymous_and_superuser(org: dict[str, Agency]) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    user = staff("off", (org["justice"], Role.AGENCY_ADMIN))
+    user.is_active = False
+    assert not can(user, C.CATALOG_MANAGE, org["justice"])
+    assert not can(AnonymousUser(), C.CATALOG_VIEW, None)  # type: ignore[arg-type]
+    root = User.objects.create_superuser("root", "r@x.vn", "pw-Test-123456")
+    assert can(root, C.RESULT_SIGN, org["construction"])
+    assert agencies_for(root, C.CATALOG_MANAGE).count() == len(org)
+
+
+@pytest.mark.parametrize("code", ["000.00.53.H48", "123.45.67.G15"])
+def test_valid_agency_codes(geo: dict[str, Any], code: str) -> None:
+    make_agency(geo, code, "Cơ quan", AgencyKind.OTHER)
+
+
+@pytest.mark.parametrize("code", ["000.00.53.h48", "00.00.53.H48", "000.00.53.H4", "000-00-53-H48", ""])
+def test_invalid_agency_codes_are_refused(geo: dict[str, Any], code: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        make_agency(geo, code, "Cơ quan", AgencyKind.OTHER)
+    assert "code" in info.value.message_dict
+    assert not Agency.objects.exists()
+
+
+def test_moving_an_agency_moves_its_subtree(org: dict[str, Agency]) -> None:
+    justice = org["justice"]
+    justice.parent = org["construction"]
+    agency_save(justice)
+    division = Agency.objects.get(code="001.00.12.H24")
+    assert division.path.startswith(Agency.objects.get(code="000.00.13.H24").path)
+    user = staff("builder", (org["construction"], Role.AGENCY_ADMIN))
+    assert can(user, C.CATALOG_MANAGE, division)
+
+
+def test_an_agency_cannot_be_moved_under_itself(org: dict[str, Agency]) -> None:
+    justice = org["justice"]
+    justice.parent = org["justice_div"]
+    with pytest.raises(ValidationError):
+        agency_save(justice)
+    assert Agency.objects.get(pk=justice.pk).parent_id == org["ubnd"].pk
+
+
+def test_service_centres_are_the_receiving_units(org: dict[str, Agency]) -> None:
+    assert set(ServiceCenter.objects.values_list("code", flat=True)) == {"000.00.01.H24", "001.00.41.H24"}
+    assert org["desk"].receives_dossiers and not org["justice"].receives_dossiers
