@@ -6,6 +6,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from motcua.catalog.api import router as catalog_router
+from motcua.workdays.api import router as calendar_router
 
 api = NinjaAPI(
     title="MotCua API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", catalog_router)
+api.add_router("/", calendar_router)

@@ -3,19 +3,27 @@ lives in ``motcua.org.scoping``); published versions are read-only and are edite
 
 from __future__ import annotations
 
+import json
+import zipfile
+from pathlib import PurePosixPath
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
+from motcua.geo.models import AdministrativeUnit
 from motcua.org.scoping import Capability, agencies_for, can, is_global
 
 from . import selectors
@@ -30,6 +38,7 @@ from .models import (
     VersionStatus,
 )
 from .services import field_save, version_create_draft, version_publish, version_save
+from .transfer import CatalogImportError, ImportReport, catalog_export, catalog_import, procedure_list_csv
 
 
 def _user(request: HttpRequest) -> User:
@@ -89,8 +98,18 @@ class VersionInline(admin.TabularInline):
         return False
 
 
+class CatalogImportForm(forms.Form):
+    file = forms.FileField(label=_("Catalog file (JSON)"))
+    templates = forms.FileField(
+        label=_("Template files (ZIP, optional)"),
+        required=False,
+        help_text=_("A ZIP archive holding the template files named in the JSON."),
+    )
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
+    change_list_template = "admin/catalog/procedure/change_list.html"
     list_display = ("national_code", "current_name", "owner_agency", "is_sample_code", "local_code")
     list_filter = (
         "is_sample_code",
@@ -134,11 +153,104 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
         obj.full_clean()
         super().save_model(request, obj, form, change)
 
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="catalog_import"),
+            path(
+                "export.json", self.admin_site.admin_view(self.export_json_view), name="catalog_export_json"
+            ),
+            path("export.csv", self.admin_site.admin_view(self.export_csv_view), name="catalog_export_csv"),
+        ]
+        return extra + super().get_urls()
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        user = _user(request)
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": is_global(user, Capability.CATALOG_MANAGE),
+            "can_export": is_global(user, Capability.CATALOG_VIEW),
+            "provinces": _catalog_provinces(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_global(_user(request), Capability.CATALOG_MANAGE):
+            raise PermissionDenied
+        form = CatalogImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        report: ImportReport | None = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                templates = _zip_templates(form.cleaned_data["templates"])
+                report = catalog_import(form.cleaned_data["file"].read(), template_files=templates)
+            except CatalogImportError as exc:
+                errors = exc.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import the catalog"),
+            "form": form,
+            "errors": errors,
+            "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
+
+    def export_json_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_global(_user(request), Capability.CATALOG_VIEW):
+            raise PermissionDenied
+        province = get_object_or_404(AdministrativeUnit, level__rank=1, code=request.GET.get("province", ""))
+        body = json.dumps(catalog_export(province), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="catalog-{province.code}.json"'
+        return response
+
+    def export_csv_view(self, request: HttpRequest) -> HttpResponse:
+        versions = selectors.published_versions(
+            selectors.ProcedureFilters(province=request.GET.get("province", ""))
+        )
+        visible = selectors.procedures_for_user(_user(request))
+        body = procedure_list_csv(versions.filter(procedure__in=visible))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="danh-sach-thu-tuc.csv"'
+        return response
+
     def response_add(
         self, request: HttpRequest, obj: Procedure, post_url_continue: str | None = None
     ) -> HttpResponse:
         # A new procedure continues straight to its first (draft) version.
         return HttpResponseRedirect(reverse("admin:catalog_procedureversion_add") + f"?procedure={obj.pk}")
+
+
+def _catalog_provinces() -> QuerySet[AdministrativeUnit]:
+    return (
+        AdministrativeUnit.objects.filter(level__rank=1, procedures__isnull=False).distinct().order_by("code")
+    )
+
+
+MAX_TEMPLATE_ARCHIVE_FILES = 2000
+MAX_TEMPLATE_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _zip_templates(upload: UploadedFile | None) -> dict[str, bytes]:
+    """Template files from an uploaded ZIP, refusing archives that are not ZIPs or are suspiciously large."""
+    if upload is None:
+        return {}
+    try:
+        archive = zipfile.ZipFile(upload)
+    except zipfile.BadZipFile as exc:
+        raise CatalogImportError([gettext("templates: the file is not a ZIP archive")]) from exc
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    if len(entries) > MAX_TEMPLATE_ARCHIVE_FILES:
+        raise CatalogImportError([gettext("templates: the archive holds too many files")])
+    files: dict[str, bytes] = {}
+    for info in entries:
+        if info.file_size > MAX_TEMPLATE_FILE_BYTES:
+            raise CatalogImportError([gettext("templates: %(name)s is too large") % {"name": info.filename}])
+        # Only the base name is used, so a path such as ../../x cannot escape the storage folder.
+        files[PurePosixPath(info.filename).name] = archive.read(info)
+    return files
 
 
 class VersionChildInline(admin.TabularInline):

@@ -56,3 +56,31 @@ def test_detail(client: Client, catalog: Any) -> None:
 
 def test_fields(client: Client, catalog: Any) -> None:
     assert [f["code"] for f in client.get("/api/v1/fields").json()] == ["G10-XD01", "G15-HT01"]
+
+
+def test_deadline_around_tet(client: Client, db: Any) -> None:
+    # Received Friday 13 Feb 2026; 16–20 Feb are Tết holidays, so 3 working days end Wednesday 25 Feb.
+    body = client.get("/api/v1/deadline", {"received_at": "2026-02-13T09:00:00+07:00", "amount": "3"}).json()
+    assert body["due_at"] == "2026-02-25T17:00:00+07:00"
+    assert body["forward_by"] == "2026-02-13T17:00:00+07:00"
+
+
+def test_deadline_bad_input(client: Client, db: Any) -> None:
+    response = client.get("/api/v1/deadline", {"received_at": "2026-02-13T09:00:00+07:00", "amount": "0"})
+    assert response.status_code == 422
+    assert (
+        client.get("/api/v1/deadline", {"received_at": "2026-02-13T09:00:00", "amount": "1"}).status_code
+        == 422
+    )
+    assert client.get("/api/v1/deadline", {"received_at": "hôm qua", "amount": "1"}).status_code == 422
+
+
+def test_calendar_year(client: Client, db: Any) -> None:
+    days = client.get("/api/v1/calendar/2026").json()
+    assert (
+        len(days) == 365 and sum(d["is_working"] for d in days) == 249
+    )  # 261 weekdays - 13 holidays + Sat 22 Aug
+    assert {"date": "2026-08-22", "is_working": True}.items() <= next(
+        d for d in days if d["date"] == "2026-08-22"
+    ).items()
+    assert client.get("/api/v1/calendar/1990").status_code == 422

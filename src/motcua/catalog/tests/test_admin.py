@@ -70,3 +70,43 @@ def test_admin_pages_render_in_vietnamese(client: Client, org: dict[str, Agency]
     login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
     text = client.get("/quan-tri/catalog/procedureversion/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Phiên bản thủ tục" in text
+
+
+def test_import_page_all_or_nothing(client: Client, org: dict[str, Agency], catalog_data: Any) -> None:
+    import io
+    import json
+    import zipfile
+
+    from motcua.accounts.models import User
+
+    login(client, User.objects.create_superuser("root", "r@x.vn", "pw-Test-123456"))
+    bad = json.loads(json.dumps(catalog_data))
+    bad["procedures"][2]["owner_agency"] = "000.00.77.H24"
+    upload = io.BytesIO(json.dumps(bad).encode())
+    upload.name = "catalog.json"
+    text = client.post("/quan-tri/catalog/procedure/import/", {"file": upload}).content.decode()
+    assert "000.00.77.H24" in text and not Procedure.objects.exists()
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../../to-khai.docx", b"PK template")
+    archive.seek(0)
+    archive.name = "templates.zip"
+    good = io.BytesIO(json.dumps(catalog_data).encode())
+    good.name = "catalog.json"
+    response = client.post("/quan-tri/catalog/procedure/import/", {"file": good, "templates": archive})
+    assert response.status_code == 200 and Procedure.objects.count() == 3
+    component = ProcedureVersion.objects.get(procedure__national_code="1.001193").components.get(code="TP1")
+    assert component.template.read() == b"PK template" and ".." not in str(component.template.name)
+
+    exported = client.get("/quan-tri/catalog/procedure/export.json", {"province": "24"})
+    assert exported["Content-Disposition"].startswith("attachment;")
+    assert len(json.loads(exported.content)["procedures"]) == 3
+    csv_text = client.get("/quan-tri/catalog/procedure/export.csv").content.decode("utf-8-sig")
+    assert csv_text.count("\n") == 4
+
+
+def test_import_page_is_for_global_administrators(client: Client, org: dict[str, Agency]) -> None:
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    assert client.get("/quan-tri/catalog/procedure/import/").status_code == 403
+    assert client.get("/quan-tri/catalog/procedure/export.json", {"province": "24"}).status_code == 403

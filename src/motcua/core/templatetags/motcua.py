@@ -22,3 +22,9 @@ def decimal_vi(value: Decimal | int | None) -> str:
         return ""
     text = format(Decimal(value).normalize(), "f")
     return text.replace(".", ",")
+
+
+@register.filter
+def formats_list(value: str) -> str:
+    """"pdf,jpg,png" → "PDF, JPG, PNG"."""
+    return ", ".join(part.strip().upper() for part in value.split(",") if part.strip())

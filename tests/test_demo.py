@@ -1,0 +1,64 @@
+"""The demo province loads through the real import and holds what the issue asks of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from motcua.accounts.models import User
+from motcua.catalog.models import Component, OnlineLevel, Procedure, ProcedureVersion, VersionStatus
+from motcua.org.models import Role, StaffRole
+
+
+@pytest.fixture
+def demo(db: Any, capsys: Any) -> str:
+    call_command("demo_seed", "--if-empty")
+    out: str = capsys.readouterr().out
+    return out
+
+
+def test_demo_catalog(demo: str) -> None:
+    published = ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    assert published.count() >= 40
+    assert published.values("field").distinct().count() >= 10
+    levels = set(published.values_list("levels__level__code", flat=True))
+    assert {"province", "commune"} <= levels
+    assert {OnlineLevel.FULL, OnlineLevel.PARTIAL, OnlineLevel.NONE} <= set(published.values_list("online_level", flat=True))
+    codes = set(Procedure.objects.values_list("national_code", flat=True))
+    assert {"1.001193", "3.000722", "2.002913"} <= codes
+    names = " ".join(published.values_list("name_folded", flat=True))
+    for topic in ("khai sinh", "khai tu", "ket hon", "chung thuc", "dat", "giay phep xay dung", "doanh nghiep",
+                  "tro cap", "ly lich tu phap"):
+        assert topic in names, topic
+    assert Component.objects.exclude(result_code="").exists()
+    assert Component.objects.exclude(template="").exists()
+    assert ProcedureVersion.objects.filter(status=VersionStatus.DRAFT).exists()
+    assert ProcedureVersion.objects.filter(status=VersionStatus.ARCHIVED).exists()
+
+
+def test_demo_accounts_cover_every_role(demo: str) -> None:
+    assert set(StaffRole.objects.values_list("role", flat=True)) == set(Role.values)
+    multi = StaffRole.objects.values("user").annotate(n=Count("agency", distinct=True)).filter(n__gt=1)
+    assert multi.exists()
+    assert "MotCua@2026" in demo and "tiepnhan" in demo and "giamsat" in demo
+    assert User.objects.get(username="quantri.tuphap").check_password("MotCua@2026")
+
+
+def test_demo_seed_twice_changes_nothing(demo: str, capsys: Any) -> None:
+    before = (Procedure.objects.count(), ProcedureVersion.objects.count(), User.objects.count())
+    call_command("demo_seed", "--if-empty")
+    assert "not loaded again" in capsys.readouterr().out
+    assert (Procedure.objects.count(), ProcedureVersion.objects.count(), User.objects.count()) == before
+
+
+def test_demo_search_and_template(demo: str, client: Any) -> None:
+    text = client.get("/thu-tuc/", {"q": "dang ky khai sinh"}).content.decode()
+    assert "Đăng ký khai sinh" in text
+    component = Component.objects.exclude(template="").filter(version__status=VersionStatus.PUBLISHED).first()
+    assert component is not None
+    response = client.get(f"/thu-tuc/{component.version.procedure.national_code}/mau/{component.pk}/")
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"PK")  # a real .docx (ZIP) file
