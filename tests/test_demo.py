@@ -26,12 +26,23 @@ def test_demo_catalog(demo: str) -> None:
     assert published.values("field").distinct().count() >= 10
     levels = set(published.values_list("levels__level__code", flat=True))
     assert {"province", "commune"} <= levels
-    assert {OnlineLevel.FULL, OnlineLevel.PARTIAL, OnlineLevel.NONE} <= set(published.values_list("online_level", flat=True))
+    assert {OnlineLevel.FULL, OnlineLevel.PARTIAL, OnlineLevel.NONE} <= set(
+        published.values_list("online_level", flat=True)
+    )
     codes = set(Procedure.objects.values_list("national_code", flat=True))
     assert {"1.001193", "3.000722", "2.002913"} <= codes
     names = " ".join(published.values_list("name_folded", flat=True))
-    for topic in ("khai sinh", "khai tu", "ket hon", "chung thuc", "dat", "giay phep xay dung", "doanh nghiep",
-                  "tro cap", "ly lich tu phap"):
+    for topic in (
+        "khai sinh",
+        "khai tu",
+        "ket hon",
+        "chung thuc",
+        "dat",
+        "giay phep xay dung",
+        "doanh nghiep",
+        "tro cap",
+        "ly lich tu phap",
+    ):
         assert topic in names, topic
     assert Component.objects.exclude(result_code="").exists()
     assert Component.objects.exclude(template="").exists()
@@ -50,7 +61,7 @@ def test_demo_accounts_cover_every_role(demo: str) -> None:
 def test_demo_seed_twice_changes_nothing(demo: str, capsys: Any) -> None:
     before = (Procedure.objects.count(), ProcedureVersion.objects.count(), User.objects.count())
     call_command("demo_seed", "--if-empty")
-    assert "not loaded again" in capsys.readouterr().out
+    assert "không nạp lại dữ liệu mẫu" in capsys.readouterr().out
     assert (Procedure.objects.count(), ProcedureVersion.objects.count(), User.objects.count()) == before
 
 

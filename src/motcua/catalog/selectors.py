@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
 from motcua.accounts.models import User
 from motcua.core.text import search_terms
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency
 from motcua.org.scoping import Capability, agencies_for, is_global
 
 from .models import Component, FeeItem, Procedure, ProcedureLevel, ProcedureVersion, VersionStatus
@@ -74,11 +77,29 @@ def published_versions(filters: ProcedureFilters) -> QuerySet[ProcedureVersion]:
                 Q(implementing_agency__code=filters.agency) | Q(competent_agency__code=filters.agency)
             )
         qs = qs.filter(Exists(level_match))
-    return (
-        qs.select_related("field", "procedure")
-        .prefetch_related(Prefetch("levels", queryset=ProcedureLevel.objects.select_related("level")))
-        .order_by("name_folded", "id")
+    qs = qs.select_related("field", "procedure").prefetch_related(
+        Prefetch("levels", queryset=ProcedureLevel.objects.select_related("level"))
     )
+    if filters.q:
+        # With a search term, ordering by the plain column tempts PostgreSQL to walk the name index and
+        # filter row by row (tens of thousands of rows for a rare term). Sorting an expression makes it
+        # use the search index first and sort only the matches.
+        return qs.alias(sort_name=Concat("name_folded", Value(""))).order_by("sort_name", "id")
+    return qs.order_by("name_folded", "id")
+
+
+def agencies_with_procedures(province: str = "") -> QuerySet[Agency]:
+    """Agencies named as implementing or competent for some procedure (the lookup's agency filter).
+
+    Two EXISTS on the indexed foreign keys keep this a handful of index probes per agency."""
+    agencies = Agency.objects.filter(
+        Exists(ProcedureLevel.objects.filter(implementing_agency=OuterRef("pk")))
+        | Exists(ProcedureLevel.objects.filter(competent_agency=OuterRef("pk")))
+    )
+    if province:
+        unit = AdministrativeUnit.objects.filter(level__rank=1, code=province).values("pk")
+        agencies = agencies.filter(Q(admin_unit_id__in=unit) | Q(admin_unit__parent_id__in=unit))
+    return agencies.order_by("name").only("code", "name")
 
 
 def version_for_page(national_code: str, province: str = "") -> ProcedureVersion | None:

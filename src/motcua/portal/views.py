@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 from motcua.catalog import selectors
 from motcua.catalog.models import Field, OnlineLevel
 from motcua.geo.models import Level
-from motcua.org.models import Agency
 
 from .forms import ProcedureSearchForm
 
@@ -36,10 +35,7 @@ def _choices() -> dict[str, object]:
     return {
         "fields": Field.objects.order_by("name").only("code", "name"),
         "levels": Level.objects.order_by("rank"),
-        "agencies": Agency.objects.filter(owned_procedures__isnull=False)
-        .distinct()
-        .order_by("name")
-        .only("code", "name"),
+        "agencies": selectors.agencies_with_procedures(settings.MOTCUA_PROVINCE_CODE),
         "online_levels": OnlineLevel.choices,
     }
 

@@ -2,13 +2,22 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from motcua.catalog import selectors
 from motcua.catalog.models import Component, Field, Procedure, ProcedureVersion, VersionStatus
 from motcua.catalog.transfer import CatalogImportError, catalog_export, catalog_import, procedure_list_csv
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # These tests match the wording of error messages; they read them in the English source language.
+    with translation.override("en"):
+        yield
 
 
 def _counts() -> tuple[int, int, int, int]:

@@ -26,5 +26,5 @@ def decimal_vi(value: Decimal | int | None) -> str:
 
 @register.filter
 def formats_list(value: str) -> str:
-    """"pdf,jpg,png" → "PDF, JPG, PNG"."""
+    """ "pdf,jpg,png" → "PDF, JPG, PNG"."""
     return ", ".join(part.strip().upper() for part in value.split(",") if part.strip())

@@ -43,4 +43,4 @@ def test_levels_are_data_old_three_tier_structure(db: Any) -> None:
 
 def test_command(db: Any, capsys: Any) -> None:
     call_command("load_admin_units")
-    assert "3355 created" in capsys.readouterr().out
+    assert "3355" in capsys.readouterr().out

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from motcua.workdays.calendar import WorkingCalendar
 
 from .support import DEFAULT_CUTOFF, DEFAULT_SESSIONS, vn
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # These tests match the wording of error messages; they read them in the English source language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
