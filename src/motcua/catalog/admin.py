@@ -38,7 +38,15 @@ from .models import (
     VersionStatus,
 )
 from .services import field_save, version_create_draft, version_publish, version_save
-from .transfer import CatalogImportError, ImportReport, catalog_export, catalog_import, procedure_list_csv
+from .transfer import (
+    CatalogImportError,
+    CsvImportReport,
+    ImportReport,
+    catalog_export,
+    catalog_import,
+    procedure_list_csv,
+    procedure_list_csv_import,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -107,6 +115,13 @@ class CatalogImportForm(forms.Form):
     )
 
 
+class CsvImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Procedure list (CSV)"),
+        help_text=_("The CSV exported here, edited: name, statutory time, time unit and online level."),
+    )
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
     change_list_template = "admin/catalog/procedure/change_list.html"
@@ -160,6 +175,7 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
                 "export.json", self.admin_site.admin_view(self.export_json_view), name="catalog_export_json"
             ),
             path("export.csv", self.admin_site.admin_view(self.export_csv_view), name="catalog_export_csv"),
+            path("import-csv/", self.admin_site.admin_view(self.import_csv_view), name="catalog_import_csv"),
         ]
         return extra + super().get_urls()
 
@@ -171,6 +187,7 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
             **(extra_context or {}),
             "can_import": is_global(user, Capability.CATALOG_MANAGE),
             "can_export": is_global(user, Capability.CATALOG_VIEW),
+            "can_import_csv": can(user, Capability.CATALOG_MANAGE, None),
             "provinces": _catalog_provinces(),
         }
         return super().changelist_view(request, extra_context)
@@ -193,6 +210,28 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
             "form": form,
             "errors": errors,
             "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
+
+    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        user = _user(request)
+        if not can(user, Capability.CATALOG_MANAGE, None):
+            raise PermissionDenied
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        report: CsvImportReport | None = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = procedure_list_csv_import(form.cleaned_data["file"].read(), user=user)
+            except CatalogImportError as exc:
+                errors = exc.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Update procedures from the CSV list"),
+            "form": form,
+            "errors": errors,
+            "csv_report": report,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/catalog/procedure/import.html", context)

@@ -9,30 +9,34 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from motcua.accounts.models import User
 from motcua.core.text import fold
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import Agency
+from motcua.org.scoping import Capability, can
 
 from .models import (
     Component,
     FeeItem,
     Field,
+    OnlineLevel,
     Procedure,
     ProcedureLevel,
     ProcedureVersion,
     Result,
+    TimeUnit,
     VersionStatus,
 )
 from .services import version_refresh_search
@@ -632,3 +636,132 @@ def _version_create(
         for i, f in enumerate(nv["fees"])
     )
     return version
+
+
+# --- CSV list import ----------------------------------------------------------------------------
+
+CSV_EDITABLE = ("name", "statutory_time", "time_unit", "online_level")
+
+
+@dataclass
+class CsvImportReport:
+    rows: int = 0
+    drafts_changed: int = 0
+    unchanged: int = 0
+
+
+def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Accept a choice by its code or by its label in Vietnamese or English, case- and accent-insensitive."""
+    lookup: dict[str, str] = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for value, label in choices.choices:
+                lookup[fold(str(label))] = value
+                lookup[fold(value)] = value
+    return lookup
+
+
+def procedure_list_csv_import(raw: bytes, *, user: User) -> CsvImportReport:
+    """Bulk-edit the name, time and online level of existing procedures from the CSV list.
+
+    A changed row goes into the procedure's draft version (created from the current version if needed);
+    published versions are never touched, and an administrator publishes the drafts after review. New
+    procedures need components and levels, so they come through the JSON catalog import. All or nothing.
+    """
+    from .services import version_create_draft, version_save
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogImportError([_("The file is not UTF-8 text.")]) from exc
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    columns = {label: index for index, label in enumerate(header or [])}
+    needed = {
+        "local_code": "Mã địa phương",
+        "name": "Tên thủ tục",
+        "statutory_time": "Thời hạn giải quyết",
+        "time_unit": "Đơn vị thời hạn",
+        "online_level": "Mức độ dịch vụ công trực tuyến",
+    }
+    missing = [label for label in needed.values() if label not in columns]
+    if missing:
+        raise CatalogImportError([_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)}])
+    units = _choice_lookup(TimeUnit)
+    online_levels = _choice_lookup(OnlineLevel)
+    rows = [(number, row) for number, row in enumerate(reader, start=2) if any(cell.strip() for cell in row)]
+    procedures = {
+        p.local_code: p
+        for p in Procedure.objects.filter(
+            local_code__in=[
+                r[columns[needed["local_code"]]].strip()
+                for _, r in rows
+                if len(r) > columns[needed["local_code"]]
+            ]
+        ).select_related("owner_agency", "current_version")
+    }
+    errors: list[str] = []
+    changes: list[tuple[Procedure, dict[str, Any]]] = []
+    for number, row in rows:
+
+        def cell(key: str, row: list[str] = row) -> str:
+            index = columns[needed[key]]
+            return row[index].strip() if index < len(row) else ""
+
+        where = _("row %(n)d") % {"n": number}
+        procedure = procedures.get(cell("local_code"))
+        if procedure is None:
+            errors.append(
+                f"{where} › {needed['local_code']}: "
+                + _(
+                    "no procedure has the localised code %(code)s; new procedures are added with the JSON catalog import"
+                )
+                % {"code": cell("local_code")}
+            )
+            continue
+        if not can(user, Capability.CATALOG_MANAGE, procedure.owner_agency):
+            errors.append(
+                f"{where} › {needed['local_code']}: "
+                + _("you may not manage procedure %(code)s") % {"code": procedure.local_code}
+            )
+            continue
+        values: dict[str, Any] = {"name": cell("name")}
+        if not values["name"]:
+            errors.append(f"{where} › {needed['name']}: " + _("the name is empty"))
+        try:
+            values["statutory_time"] = Decimal(cell("statutory_time").replace(",", "."))
+            if not values["statutory_time"].is_finite() or values["statutory_time"] <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(
+                f"{where} › {needed['statutory_time']}: "
+                + _("%(value)s is not a time greater than zero") % {"value": cell("statutory_time")}
+            )
+        values["time_unit"] = units.get(fold(cell("time_unit")))
+        if values["time_unit"] is None:
+            errors.append(
+                f"{where} › {needed['time_unit']}: "
+                + _("unknown time unit %(value)s") % {"value": cell("time_unit")}
+            )
+        values["online_level"] = online_levels.get(fold(cell("online_level")))
+        if values["online_level"] is None:
+            errors.append(
+                f"{where} › {needed['online_level']}: "
+                + _("unknown online service level %(value)s") % {"value": cell("online_level")}
+            )
+        changes.append((procedure, values))
+    if errors:
+        raise CatalogImportError(errors[:MAX_REPORTED_ERRORS])
+    report = CsvImportReport(rows=len(rows))
+    with transaction.atomic():
+        for procedure, values in changes:
+            base = procedure.versions.filter(status=VersionStatus.DRAFT).first() or procedure.current_version
+            if base is not None and all(getattr(base, key) == value for key, value in values.items()):
+                report.unchanged += 1
+                continue
+            draft = version_create_draft(procedure, user=user)
+            for key, value in values.items():
+                setattr(draft, key, value)
+            version_save(draft)
+            report.drafts_changed += 1
+    return report

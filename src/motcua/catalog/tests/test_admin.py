@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import Client
-from tests.fixtures import staff
 
 from motcua.catalog.models import Procedure, ProcedureVersion, VersionStatus
 from motcua.org.models import Agency, Role
+from tests.fixtures import staff
 
 
 def login(client: Client, user: Any) -> Client:
@@ -110,3 +110,18 @@ def test_import_page_is_for_global_administrators(client: Client, org: dict[str,
     login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
     assert client.get("/quan-tri/catalog/procedure/import/").status_code == 403
     assert client.get("/quan-tri/catalog/procedure/export.json", {"province": "24"}).status_code == 403
+
+
+def test_csv_update_page(client: Client, org: dict[str, Agency], catalog: Any) -> None:
+    import io
+
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    exported = client.get("/quan-tri/catalog/procedure/export.csv").content.decode("utf-8-sig")
+    assert "9.000002" not in exported  # only the agency's own procedures
+    upload = io.BytesIO(exported.replace("Đăng ký kết hôn", "Đăng ký kết hôn (mới)").encode("utf-8-sig"))
+    upload.name = "list.csv"
+    response = client.post("/quan-tri/catalog/procedure/import-csv/", {"file": upload})
+    assert response.status_code == 200
+    assert ProcedureVersion.objects.get(status=VersionStatus.DRAFT).name == "Đăng ký kết hôn (mới)"
+    login(client, staff("tn", (org["center"], Role.RECEPTION_OFFICER)))
+    assert client.get("/quan-tri/catalog/procedure/import-csv/").status_code == 403

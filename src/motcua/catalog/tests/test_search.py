@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from tests.fixtures import SAMPLE_CATALOG, _version
 
 from motcua.catalog import selectors
 from motcua.catalog.transfer import catalog_import
 from motcua.core.text import fold
+from tests.fixtures import SAMPLE_CATALOG, _version
 
 
 def names(q: str = "", **filters: Any) -> list[str]:

@@ -169,3 +169,75 @@ def test_procedure_list_csv(catalog: dict[str, Any]) -> None:
     lines = text.strip().splitlines()
     assert len(lines) == 4
     assert "Đăng ký khai sinh" in text and "Cấp giấy phép xây dựng công trình" in text
+
+
+def _csv_rows(catalog: Any) -> list[list[str]]:
+    import csv
+    import io
+
+    text = procedure_list_csv(selectors.published_versions(selectors.ProcedureFilters()))
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def test_csv_list_round_trip_and_edit_goes_to_a_draft(catalog: Any, org: Any) -> None:
+    from motcua.catalog.transfer import procedure_list_csv_import
+    from motcua.org.models import Role
+    from tests.fixtures import staff
+
+    admin = staff("qt", (org["justice"], Role.AGENCY_ADMIN))
+    rows = _csv_rows(catalog)
+    justice_rows = [rows[0]] + [r for r in rows[1:] if r[0] != "9.000002"]
+    report = procedure_list_csv_import(_csv_bytes(justice_rows), user=admin)
+    assert (report.rows, report.drafts_changed, report.unchanged) == (2, 0, 2)
+
+    birth = next(r for r in justice_rows if r[0] == "1.001193")
+    birth[2], birth[6], birth[8] = "Đăng ký khai sinh (sửa đổi)", "1,5", "Partial online service"
+    report = procedure_list_csv_import(_csv_bytes(justice_rows), user=admin)
+    assert report.drafts_changed == 1
+    procedure = Procedure.objects.get(national_code="1.001193")
+    draft = procedure.versions.get(status=VersionStatus.DRAFT)
+    assert (draft.name, str(draft.statutory_time), draft.online_level) == (
+        "Đăng ký khai sinh (sửa đổi)",
+        "1.50",
+        "partial",
+    )
+    assert procedure.current_version is not None and procedure.current_version.name == "Đăng ký khai sinh"
+    assert draft.components.count() == 2  # the draft keeps everything the CSV does not carry
+
+
+def test_csv_list_errors_name_row_and_column_and_change_nothing(catalog: Any, org: Any) -> None:
+    from motcua.catalog.transfer import procedure_list_csv_import
+    from motcua.org.models import Role
+    from tests.fixtures import staff
+
+    admin = staff("qt", (org["justice"], Role.AGENCY_ADMIN))
+    rows = _csv_rows(catalog)
+    for row in rows[1:]:
+        if row[0] == "1.001193":
+            row[2] = "Tên mới"
+        if row[0] == "9.000001":
+            row[6] = "0"
+            row[7] = "tuần"
+    with pytest.raises(CatalogImportError) as info:
+        procedure_list_csv_import(_csv_bytes(rows), user=admin)
+    errors = "\n".join(info.value.errors)
+    assert (
+        "row 3 › Thời hạn giải quyết" in errors
+        and "row 3 › Đơn vị thời hạn: unknown time unit tuần" in errors
+    )
+    assert "you may not manage procedure 9.000002" in errors  # the building permit belongs to Sở Xây dựng
+    assert not ProcedureVersion.objects.filter(status=VersionStatus.DRAFT).exists()
+    with pytest.raises(CatalogImportError) as info:
+        procedure_list_csv_import(b"a,b\n1,2\n", user=admin)
+    assert "Missing columns" in info.value.errors[0]
+    with pytest.raises(CatalogImportError):
+        procedure_list_csv_import(b"\xff\xfe\x00bad", user=admin)

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from tests.fixtures import make_agency, staff
 
 from motcua.accounts.models import User
 from motcua.org.models import Agency, AgencyKind, Role, ServiceCenter
 from motcua.org.scoping import MATRIX, Capability, agencies_for, can
 from motcua.org.services import agency_save
+from tests.fixtures import make_agency, staff
 
 C = Capability
 # What each role may do in the agency where it is held (and below it).
