@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.geo.models import AdministrativeUnit
-from motcua.org.scoping import Capability, agencies_for, can, is_global
+from motcua.org.scoping import AnyUser, Capability, agencies_for, can, is_global
 
 from . import selectors
 from .models import (
@@ -49,9 +49,16 @@ from .transfer import (
 )
 
 
-def _user(request: HttpRequest) -> User:
+def _user(request: HttpRequest) -> AnyUser:
+    """The requester for permission checks (the login page asks while nobody is logged in)."""
+    return request.user
+
+
+def _staff(request: HttpRequest) -> User:
+    """The logged-in officer, for views that admin_view already guards."""
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied
     return user
 
 
@@ -223,7 +230,7 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
         report: CsvImportReport | None = None
         if request.method == "POST" and form.is_valid():
             try:
-                report = procedure_list_csv_import(form.cleaned_data["file"].read(), user=user)
+                report = procedure_list_csv_import(form.cleaned_data["file"].read(), user=_staff(request))
             except CatalogImportError as exc:
                 errors = exc.errors
         context = {
@@ -407,7 +414,7 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
             last = obj.procedure.versions.order_by("-number").values_list("number", flat=True).first()
             obj.number = (last or 0) + 1
             obj.status = VersionStatus.DRAFT
-            obj.created_by = _user(request)
+            obj.created_by = _staff(request)
         version_save(obj)
 
     def get_urls(self) -> list[URLPattern]:
@@ -430,7 +437,7 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
         if request.method != "POST" or not self._manageable(request, version):
             messages.error(request, _("You may not edit this procedure."))
             return HttpResponseRedirect(reverse("admin:catalog_procedureversion_change", args=[pk]))
-        draft = version_create_draft(version.procedure, user=_user(request))
+        draft = version_create_draft(version.procedure, user=_staff(request))
         messages.success(
             request, _("Draft version %(n)d created: edit it, then publish it.") % {"n": draft.number}
         )

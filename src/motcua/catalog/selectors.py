@@ -11,11 +11,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
-from motcua.accounts.models import User
 from motcua.core.text import search_terms
 from motcua.geo.models import AdministrativeUnit
-from motcua.org.models import Agency
-from motcua.org.scoping import Capability, agencies_for, is_global
+from motcua.org.models import Agency, ServiceCenter
+from motcua.org.scoping import AnyUser, Capability, agencies_for, is_global
 
 from .models import Component, FeeItem, Procedure, ProcedureLevel, ProcedureVersion, VersionStatus
 
@@ -126,14 +125,26 @@ def version_for_page(national_code: str, province: str = "") -> ProcedureVersion
     )
 
 
-def procedures_for_user(user: User) -> QuerySet[Procedure]:
+def service_centers_for(version: ProcedureVersion) -> QuerySet[ServiceCenter]:
+    """Where an applicant may file: every service centre and one-stop desk of the procedure's province."""
+    province_id = version.procedure.province_id
+    return (
+        ServiceCenter.objects.filter(
+            Q(admin_unit_id=province_id) | Q(admin_unit__parent_id=province_id), is_active=True
+        )
+        .select_related("admin_unit")
+        .order_by("path")
+    )
+
+
+def procedures_for_user(user: AnyUser) -> QuerySet[Procedure]:
     """Procedures an officer may see in the back office: their agencies' own, or all for global roles."""
     if is_global(user, Capability.CATALOG_VIEW):
         return Procedure.objects.all()
     return Procedure.objects.filter(owner_agency__in=agencies_for(user, Capability.CATALOG_VIEW))
 
 
-def procedures_manageable_by(user: User) -> QuerySet[Procedure]:
+def procedures_manageable_by(user: AnyUser) -> QuerySet[Procedure]:
     if is_global(user, Capability.CATALOG_MANAGE):
         return Procedure.objects.all()
     return Procedure.objects.filter(owner_agency__in=agencies_for(user, Capability.CATALOG_MANAGE))

@@ -117,6 +117,14 @@ AGENCIES: list[tuple[str, str, AgencyKind, str | None, str, str | None]] = [
     ),
 ]
 
+# Addresses and phone numbers of the receiving units (sample data).
+CONTACTS: dict[str, tuple[str, str]] = {
+    "000.00.01.H24": ("Số 11 đường Lý Thái Tổ, phường Kinh Bắc, tỉnh Bắc Ninh", "0222 3 000 001"),
+    "001.00.41.H24": ("Trụ sở Ủy ban nhân dân phường Bắc Giang", "0204 3 000 041"),
+    "001.00.42.H24": ("Trụ sở Ủy ban nhân dân phường Đa Mai", "0204 3 000 042"),
+    "001.00.43.H24": ("Trụ sở Ủy ban nhân dân xã Tam Tiến", "0204 3 000 043"),
+}
+
 # (username, full name, [(agency code, role)]); one person may hold roles in several agencies.
 STAFF: list[tuple[str, str, list[tuple[str, Role]]]] = [
     ("tiepnhan", "Nguyễn Thị Hoa", [("000.00.01.H24", Role.RECEPTION_OFFICER)]),
@@ -158,6 +166,8 @@ def demo_organisation_create() -> None:
             parent=created[parent] if parent else None,
             level=levels[level],
             admin_unit=communes[commune] if commune else province,
+            address=CONTACTS.get(code, ("", ""))[0],
+            phone=CONTACTS.get(code, ("", ""))[1],
         )
         created[code] = agency_save(agency)
     if not User.objects.filter(username="admin").exists():

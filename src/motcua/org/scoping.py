@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import User
@@ -39,6 +40,9 @@ MATRIX: dict[Role, frozenset[Capability]] = {
     Role.PROVINCIAL_SUPERVISOR: frozenset({Capability.CATALOG_VIEW, Capability.MONITOR}),
 }
 
+# request.user is either a real account or the anonymous user; both are accepted everywhere here.
+AnyUser = User | AnonymousUser
+
 # Roles whose reach is the whole system, not the agency subtree.
 GLOBAL_ROLES = frozenset({Role.PROVINCIAL_SUPERVISOR})
 
@@ -60,17 +64,17 @@ def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
     return cache[capability.value]
 
 
-def is_global(user: User, capability: Capability) -> bool:
-    if not user.is_active:
+def is_global(user: AnyUser, capability: Capability) -> bool:
+    if not isinstance(user, User) or not user.is_active:
         return False
     if user.is_superuser:
         return True
     return any(role in GLOBAL_ROLES for role, _ in _grants(user, capability))
 
 
-def agencies_for(user: User, capability: Capability) -> QuerySet[Agency]:
+def agencies_for(user: AnyUser, capability: Capability) -> QuerySet[Agency]:
     """The agencies in which ``user`` holds ``capability`` (one query, whatever the tree size)."""
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return Agency.objects.none()
     if is_global(user, capability):
         return Agency.objects.all()
@@ -83,9 +87,9 @@ def agencies_for(user: User, capability: Capability) -> QuerySet[Agency]:
     return Agency.objects.filter(condition)
 
 
-def can(user: User, capability: Capability, agency: Agency | None) -> bool:
+def can(user: AnyUser, capability: Capability, agency: Agency | None) -> bool:
     """Whether ``user`` holds ``capability`` in ``agency`` (None: in at least one agency)."""
-    if not user.is_authenticated or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         return False
     if is_global(user, capability):
         return True

@@ -66,7 +66,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = selectors.version_for_page(code, settings.MOTCUA_PROVINCE_CODE)
     if version is None:
         raise Http404
-    return render(request, "portal/procedure_detail.html", {"version": version})
+    centers = selectors.service_centers_for(version) if version.any_center_may_receive else []
+    return render(request, "portal/procedure_detail.html", {"version": version, "centers": centers})
 
 
 @require_GET

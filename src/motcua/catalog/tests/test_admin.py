@@ -125,3 +125,11 @@ def test_csv_update_page(client: Client, org: dict[str, Agency], catalog: Any) -
     assert ProcedureVersion.objects.get(status=VersionStatus.DRAFT).name == "Đăng ký kết hôn (mới)"
     login(client, staff("tn", (org["center"], Role.RECEPTION_OFFICER)))
     assert client.get("/quan-tri/catalog/procedure/import-csv/").status_code == 403
+
+
+def test_login_page_and_index_for_anonymous_and_staff(client: Client, org: dict[str, Agency]) -> None:
+    assert client.get("/quan-tri/login/").status_code == 200
+    assert client.get("/quan-tri/").status_code == 302
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    text = client.get("/quan-tri/").content.decode()
+    assert "Thủ tục" in text or "thủ tục" in text

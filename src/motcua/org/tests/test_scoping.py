@@ -64,7 +64,7 @@ def test_inactive_anonymous_and_superuser(org: dict[str, Agency]) -> None:
     user = staff("off", (org["justice"], Role.AGENCY_ADMIN))
     user.is_active = False
     assert not can(user, C.CATALOG_MANAGE, org["justice"])
-    assert not can(AnonymousUser(), C.CATALOG_VIEW, None)  # type: ignore[arg-type]
+    assert not can(AnonymousUser(), C.CATALOG_VIEW, None)
     root = User.objects.create_superuser("root", "r@x.vn", "pw-Test-123456")
     assert can(root, C.RESULT_SIGN, org["construction"])
     assert agencies_for(root, C.CATALOG_MANAGE).count() == len(org)
