@@ -49,7 +49,9 @@ class Procedure(models.Model):
         related_name="procedures",
         verbose_name=_("province"),
     )
-    national_code = models.CharField(_("national code"), max_length=8, validators=[national_code_validator])
+    national_code = models.CharField(
+        _("national code"), max_length=8, validators=[national_code_validator], db_index=True
+    )
     is_sample_code = models.BooleanField(
         _("sample code"),
         default=False,

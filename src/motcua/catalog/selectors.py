@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -102,12 +102,16 @@ def agencies_with_procedures(province: str = "") -> QuerySet[Agency]:
 
 
 def version_for_page(national_code: str, province: str = "") -> ProcedureVersion | None:
-    """The published version of a procedure with everything its public page shows (5 queries)."""
-    qs = ProcedureVersion.objects.filter(
-        status=VersionStatus.PUBLISHED, procedure__national_code=national_code
-    )
+    """The published version of a procedure with everything its public page shows (5 queries).
+
+    The procedure is found first through its (province, code) index, then its current version by key:
+    joining from the version side makes SQLite scan the versions table."""
+    procedures = Procedure.objects.filter(national_code=national_code)
     if province:
-        qs = qs.filter(procedure__province__code=province, procedure__province__level__rank=1)
+        procedures = procedures.filter(province__code=province, province__level__rank=1)
+    qs = ProcedureVersion.objects.filter(
+        pk=Subquery(procedures.values("current_version_id")[:1]), status=VersionStatus.PUBLISHED
+    )
     return (
         qs.select_related("field", "procedure", "procedure__owner_agency", "procedure__province")
         .prefetch_related(
