@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -199,49 +200,46 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not is_global(_user(request), Capability.CATALOG_MANAGE):
-            raise PermissionDenied
-        form = CatalogImportForm(request.POST or None, request.FILES or None)
+    def _import_page(
+        self, request: HttpRequest, form: forms.Form, title: object, run: Callable[[dict[str, Any]], object]
+    ) -> HttpResponse:
+        """Shared by both imports: validate the form, run the import, show the report or every error."""
         errors: list[str] = []
-        report: ImportReport | None = None
+        report: object | None = None
         if request.method == "POST" and form.is_valid():
             try:
-                templates = _zip_templates(form.cleaned_data["templates"])
-                report = catalog_import(form.cleaned_data["file"].read(), template_files=templates)
+                report = run(form.cleaned_data)
             except CatalogImportError as exc:
                 errors = exc.errors
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Import the catalog"),
+            "title": title,
             "form": form,
             "errors": errors,
-            "report": report,
+            "report" if isinstance(report, ImportReport) else "csv_report": report,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
 
-    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
-        user = _user(request)
-        if not can(user, Capability.CATALOG_MANAGE, None):
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not is_global(_user(request), Capability.CATALOG_MANAGE):
             raise PermissionDenied
+
+        def run(data: dict[str, Any]) -> ImportReport:
+            return catalog_import(data["file"].read(), template_files=_zip_templates(data["templates"]))
+
+        form = CatalogImportForm(request.POST or None, request.FILES or None)
+        return self._import_page(request, form, _("Import the catalog"), run)
+
+    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not can(_user(request), Capability.CATALOG_MANAGE, None):
+            raise PermissionDenied
+
+        def run(data: dict[str, Any]) -> CsvImportReport:
+            return procedure_list_csv_import(data["file"].read(), user=_staff(request))
+
         form = CsvImportForm(request.POST or None, request.FILES or None)
-        errors: list[str] = []
-        report: CsvImportReport | None = None
-        if request.method == "POST" and form.is_valid():
-            try:
-                report = procedure_list_csv_import(form.cleaned_data["file"].read(), user=_staff(request))
-            except CatalogImportError as exc:
-                errors = exc.errors
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Update procedures from the CSV list"),
-            "form": form,
-            "errors": errors,
-            "csv_report": report,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/catalog/procedure/import.html", context)
+        return self._import_page(request, form, _("Update procedures from the CSV list"), run)
 
     def export_json_view(self, request: HttpRequest) -> HttpResponse:
         if not is_global(_user(request), Capability.CATALOG_VIEW):

@@ -183,7 +183,7 @@ def procedure_detail(request: HttpRequest, code: str) -> dict[str, object]:
                 "copies": c.copies,
                 "requirement": c.requirement,
                 "condition": c.condition,
-                "accepted_formats": [f for f in c.accepted_formats.split(",") if f],
+                "accepted_formats": c.format_list,
                 "result_code": c.result_code or None,
                 "template_url": request.build_absolute_uri(f"/thu-tuc/{code}/mau/{c.pk}/")
                 if c.template

@@ -261,6 +261,10 @@ class Component(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def format_list(self) -> list[str]:
+        return [f.strip() for f in self.accepted_formats.split(",") if f.strip()]
+
 
 class Result(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="results")

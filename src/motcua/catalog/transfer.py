@@ -117,7 +117,7 @@ def _version_dict(
                 "copies": c.copies,
                 "requirement": c.requirement,
                 "condition": c.condition,
-                "accepted_formats": [f for f in c.accepted_formats.split(",") if f],
+                "accepted_formats": c.format_list,
                 "result_code": c.result_code or None,
                 "template": Path(c.template.name).name if c.template and c.template.name else None,
             }

@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='procedure',
-            name='national_code',
-            field=models.CharField(db_index=True, max_length=8, validators=[django.core.validators.RegexValidator('^\\d\\.\\d{6}$', 'A national procedure code looks like 1.001193.')], verbose_name='national code'),
+            model_name="procedure",
+            name="national_code",
+            field=models.CharField(
+                db_index=True,
+                max_length=8,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^\\d\\.\\d{6}$", "A national procedure code looks like 1.001193."
+                    )
+                ],
+                verbose_name="national code",
+            ),
         ),
     ]
