@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.workflow",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
 ]

@@ -1,0 +1,1 @@
+"""Dossiers: see the package docstring of models.py."""

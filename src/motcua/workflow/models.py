@@ -1,0 +1,1 @@
+"""Process definitions: see models.py."""
