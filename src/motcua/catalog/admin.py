@@ -130,8 +130,31 @@ class CsvImportForm(forms.Form):
     )
 
 
+class ProcedureAdminForm(forms.ModelForm):
+    class Meta:
+        model = Procedure
+        fields = ("province", "national_code", "is_sample_code", "local_code", "owner_agency")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        owner = data.get("owner_agency")
+        national = data.get("national_code") or self.instance.national_code
+        if not data.get("local_code") and owner and national:
+            # TT 01/2018 practice: the localised code is the national code followed by the unit's code.
+            data["local_code"] = f"{national}.{owner.code}"
+            self.instance.local_code = data["local_code"]
+            clash = Procedure.objects.filter(local_code=data["local_code"]).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "local_code",
+                    _("The localised code %(code)s is already used.") % {"code": data["local_code"]},
+                )
+        return data
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
+    form = ProcedureAdminForm
     change_list_template = "admin/catalog/procedure/change_list.html"
     list_display = ("national_code", "current_name", "owner_agency", "is_sample_code", "local_code")
     list_filter = (
@@ -167,14 +190,6 @@ class ProcedureAdmin(CatalogScopeMixin, admin.ModelAdmin):
         if db_field.name == "owner_agency":
             kwargs["queryset"] = agencies_for(_user(request), Capability.CATALOG_MANAGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(
-        self, request: HttpRequest, obj: Procedure, form: ModelForm[Procedure], change: bool
-    ) -> None:
-        if not obj.local_code:
-            obj.local_code = f"{obj.national_code}.{obj.owner_agency.code}"
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list[URLPattern]:
         extra = [

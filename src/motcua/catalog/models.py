@@ -57,7 +57,13 @@ class Procedure(models.Model):
         default=False,
         help_text=_("The national code is sample data, not an official code."),
     )
-    local_code = models.CharField(_("localised code"), max_length=40, unique=True)
+    local_code = models.CharField(
+        _("localised code"),
+        max_length=40,
+        unique=True,
+        blank=True,
+        help_text=_("Leave empty for the national code followed by the owning agency's code."),
+    )
     owner_agency = models.ForeignKey(
         "org.Agency",
         on_delete=models.PROTECT,

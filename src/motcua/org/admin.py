@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -17,8 +18,38 @@ class StaffRoleInline(admin.TabularInline):
     autocomplete_fields = ("agency",)
 
 
+class AgencyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "level",
+            "admin_unit",
+            "address",
+            "phone",
+            "email",
+            "is_active",
+        )
+
+    def clean_parent(self) -> Agency | None:
+        parent: Agency | None = self.cleaned_data.get("parent")
+        # Refused here so that the officer sees a form error rather than a failed save.
+        if (
+            parent
+            and self.instance.pk
+            and (parent.pk == self.instance.pk or f"/{self.instance.pk}/" in parent.path)
+        ):
+            raise forms.ValidationError(_("An agency cannot be placed under itself or its own sub-unit."))
+        return parent
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    form = AgencyAdminForm
     list_display = ("tree_name", "code", "kind", "level", "admin_unit", "is_active")
     list_filter = ("kind", "level", "is_active")
     search_fields = ("name", "short_name", "code")

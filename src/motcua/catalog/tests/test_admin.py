@@ -133,3 +133,78 @@ def test_login_page_and_index_for_anonymous_and_staff(client: Client, org: dict[
     login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
     text = client.get("/quan-tri/").content.decode()
     assert "Thủ tục" in text or "thủ tục" in text
+
+
+def test_add_procedure_in_admin_then_first_version(
+    client: Client, org: dict[str, Agency], catalog: Any
+) -> None:
+    from motcua.catalog.models import Field
+
+    login(client, staff("qt", (org["justice"], Role.AGENCY_ADMIN)))
+    province = org["justice"].admin_unit
+    response = client.post(
+        "/quan-tri/catalog/procedure/add/",
+        {
+            "province": province.pk,
+            "national_code": "9.123456",
+            "is_sample_code": "on",
+            "local_code": "",
+            "owner_agency": org["justice"].pk,
+            "versions-TOTAL_FORMS": 0,
+            "versions-INITIAL_FORMS": 0,
+        },
+    )
+    procedure = Procedure.objects.get(national_code="9.123456")
+    assert procedure.local_code == "9.123456.000.00.12.H24"
+    assert response["Location"].endswith(f"/procedureversion/add/?procedure={procedure.pk}")
+    # The same code again is refused with a form error, not a crash.
+    again = client.post(
+        "/quan-tri/catalog/procedure/add/",
+        {
+            "province": province.pk,
+            "national_code": "9.123456",
+            "local_code": "",
+            "owner_agency": org["justice"].pk,
+            "versions-TOTAL_FORMS": 0,
+            "versions-INITIAL_FORMS": 0,
+        },
+    )
+    assert again.status_code == 200 and Procedure.objects.filter(national_code="9.123456").count() == 1
+    # Another agency is not offered as owner.
+    other = client.post(
+        "/quan-tri/catalog/procedure/add/",
+        {
+            "province": province.pk,
+            "national_code": "9.654321",
+            "owner_agency": org["construction"].pk,
+            "versions-TOTAL_FORMS": 0,
+            "versions-INITIAL_FORMS": 0,
+        },
+    )
+    assert other.status_code == 200 and not Procedure.objects.filter(national_code="9.654321").exists()
+    assert Field.objects.exists()
+
+
+def test_agency_cycle_is_a_form_error(client: Client, org: dict[str, Agency]) -> None:
+    from motcua.accounts.models import User
+
+    login(client, User.objects.create_superuser("root", "r@x.vn", "pw-Test-123456"))
+    justice = org["justice"]
+    response = client.post(
+        f"/quan-tri/org/agency/{justice.pk}/change/",
+        {
+            "code": justice.code,
+            "name": justice.name,
+            "kind": justice.kind,
+            "parent": org["justice_div"].pk,
+            "level": justice.level_id,
+            "admin_unit": justice.admin_unit_id,
+            "is_active": "on",
+            "staff_roles-TOTAL_FORMS": 0,
+            "staff_roles-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    justice.refresh_from_db()
+    assert justice.parent_id == org["ubnd"].pk
