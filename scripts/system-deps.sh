@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages MotCua needs: gettext (compiling the Vietnamese catalog), Chromium (browser tests),
-# Noto fonts (Vietnamese glyphs in screenshots and PDFs). Installed only when missing.
+# Noto and DejaVu fonts (Vietnamese glyphs in screenshots and PDFs), Pango (PDF rendering).
+# Installed only when missing.
 set -euo pipefail
 need=()
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+# WeasyPrint (slips and receipts as PDF) draws text with Pango.
+ldconfig -p | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "Missing system packages: ${need[*]} — install them with your package manager (Debian: apt-get install ${need[*]})." >&2

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.workflow",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.portal",
     "motcua.api",
 ]
@@ -193,6 +194,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF step at INFO; only their warnings matter.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # --- MotCua domain settings -------------------------------------------------------------
