@@ -8,9 +8,11 @@ version (dossiers pin the version they were filed under).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -226,6 +228,16 @@ class ProcedureLevel(models.Model):
         return str(self.level)
 
 
+# Templates are forms to print or fill in; they are served as downloads, never rendered in the browser.
+TEMPLATE_EXTENSIONS = ["doc", "docx", "odt", "pdf", "xls", "xlsx", "ods"]
+TEMPLATE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def template_size_validator(file: Any) -> None:
+    if file.size > TEMPLATE_MAX_BYTES:
+        raise ValidationError(_("A template file may not exceed 10 MB."))
+
+
 class Requirement(models.TextChoices):
     REQUIRED = "required", _("Required")
     CONDITIONAL = "conditional", _("Conditional")
@@ -242,7 +254,12 @@ class Component(models.Model):
         _("requirement"), max_length=12, choices=Requirement.choices, default=Requirement.REQUIRED
     )
     condition = models.CharField(_("condition"), max_length=500, blank=True)
-    template = models.FileField(_("template file"), upload_to="catalog/templates/%Y/", blank=True)
+    template = models.FileField(
+        _("template file"),
+        upload_to="catalog/templates/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(TEMPLATE_EXTENSIONS), template_size_validator],
+    )
     accepted_formats = models.CharField(
         _("accepted formats"),
         max_length=100,
