@@ -26,6 +26,8 @@ install: $(UV) system-deps
 demo: install
 	$(RUN) motcua migrate --noinput
 	$(RUN) motcua demo_seed --if-empty
+	@# The background worker (notifications…) runs beside the web server and stops with it.
+	$(RUN) motcua db_worker --queue-name "*" & WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(RUN) motcua runserver 127.0.0.1:8000
 
 test: install

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks_db",
     "motcua.core",
     "motcua.accounts",
     "motcua.geo",
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.integrations",
     "motcua.portal",
     "motcua.api",
 ]
@@ -196,6 +198,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools narrate every PDF step at INFO; only their warnings matter.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+}
+
+# Background work (notifications, OCR…) goes through django.tasks. The default backend keeps tasks in the
+# database and needs no extra server: run `motcua db_worker` beside the web server (`make demo` does).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MOTCUA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "notifications"],
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MotCua <no-reply@motcua.local>")
+MAILERS = {
+    "default": {
+        # The console backend prints e-mails in the demo; production sets the SMTP backend and its server.
+        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": os.environ.get("EMAIL_HOST", ""),
+                "port": int(os.environ.get("EMAIL_PORT", "0")) or None,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False) or None,
+            }.items()
+            if value
+        },
+    }
 }
 
 # --- MotCua domain settings -------------------------------------------------------------

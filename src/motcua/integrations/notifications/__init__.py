@@ -1,0 +1,12 @@
+"""Notification channels (e-mail, SMS, Zalo) as plugins; see base.py for the contract."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+CONTRIB = ("email", "sms_simulator", "zalo_simulator")
+
+
+def contrib_load() -> None:
+    for name in CONTRIB:
+        import_module(f"{__name__}.contrib.{name}.plugin")
