@@ -73,3 +73,22 @@ def test_demo_search_and_template(demo: str, client: Any) -> None:
     response = client.get(f"/thu-tuc/{component.version.procedure.national_code}/mau/{component.pk}/")
     body = b"".join(response.streaming_content)
     assert body.startswith(b"PK")  # a real .docx (ZIP) file
+
+
+def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
+    from django.core.cache import cache
+
+    from motcua.dossiers.models import Dossier, DossierStatus
+    from motcua.workflow.models import DefinitionStatus, ProcessDefinition
+
+    assert Dossier.objects.count() >= 150
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert {DossierStatus.RECEIVED, DossierStatus.WAITING_SUPPLEMENT, DossierStatus.REFUSED} <= statuses
+    assert ProcessDefinition.objects.filter(status=DefinitionStatus.ACTIVE).count() >= 40
+    dossier = Dossier.objects.select_related("applicant").first()
+    assert dossier is not None
+    cache.clear()
+    page = client.get("/tra-cuu-ho-so/", {"ma": dossier.code, "xac_thuc": dossier.applicant.phone[-4:]})
+    assert dossier.code in page.content.decode()
+    detail = client.get(f"/thu-tuc/{dossier.procedure_version.procedure.national_code}/").content.decode()
+    assert "<svg" in detail and "Tiếp nhận" in detail

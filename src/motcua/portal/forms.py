@@ -14,3 +14,17 @@ class ProcedureSearchForm(forms.Form):
     online_level = forms.ChoiceField(
         label=_("Online service level"), required=False, choices=[("", _("All")), *OnlineLevel.choices]
     )
+
+
+class DossierTrackingForm(forms.Form):
+    ma = forms.CharField(
+        label=_("Dossier code"),
+        max_length=40,
+        help_text=_("As printed on your receipt, e.g. 000.00.01.H24-261123-0001."),
+    )
+    xac_thuc = forms.CharField(
+        label=_("Last 4 digits of your ID number or phone number"),
+        min_length=4,
+        max_length=20,
+        help_text=_("The ID number or phone number given when the dossier was filed."),
+    )

@@ -13,9 +13,12 @@ from django.views.decorators.http import require_GET
 
 from motcua.catalog import selectors
 from motcua.catalog.models import Field, OnlineLevel
+from motcua.core.ratelimit import client_ip, rate_limited
+from motcua.dossiers.tracking import dossier_track
+from motcua.workflow.selectors import active_definition_for
 from motcua.geo.models import Level
 
-from .forms import ProcedureSearchForm
+from .forms import DossierTrackingForm, ProcedureSearchForm
 
 
 def _filters_from(form: ProcedureSearchForm) -> selectors.ProcedureFilters:
@@ -67,7 +70,10 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     if version is None:
         raise Http404
     centers = selectors.service_centers_for(version) if version.any_center_may_receive else []
-    return render(request, "portal/procedure_detail.html", {"version": version, "centers": centers})
+    process = active_definition_for(version.procedure)
+    return render(
+        request, "portal/procedure_detail.html", {"version": version, "centers": centers, "process": process}
+    )
 
 
 @require_GET
@@ -82,3 +88,24 @@ def component_template(request: HttpRequest, code: str, component_id: int) -> Fi
         as_attachment=True,
         filename=Path(component.template.name or "template").name,
     )
+
+
+# Public tracking: at most this many look-ups per client address per window (guessing the second factor
+# of someone else's dossier must stay impractical).
+TRACKING_LIMIT = 20
+TRACKING_WINDOW_SECONDS = 600
+
+
+@require_GET
+def dossier_tracking(request: HttpRequest) -> HttpResponse:
+    form = DossierTrackingForm(request.GET or None)
+    tracked = None
+    not_found = False
+    if form.is_bound and form.is_valid():
+        if rate_limited(
+            "tracking", client_ip(request), limit=TRACKING_LIMIT, window_seconds=TRACKING_WINDOW_SECONDS
+        ):
+            return render(request, "portal/tracking.html", {"form": form, "rate_limited": True}, status=429)
+        tracked = dossier_track(form.cleaned_data["ma"], form.cleaned_data["xac_thuc"])
+        not_found = tracked is None
+    return render(request, "portal/tracking.html", {"form": form, "tracked": tracked, "not_found": not_found})

@@ -6,13 +6,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.demo_templates import declaration_docx
+from motcua.catalog.models import Procedure
 from motcua.catalog.transfer import catalog_import
+from motcua.dossiers.demo import demo_dossiers_create
 from motcua.geo.services import units_load_two_tier
 from motcua.org.demo import DEMO_PASSWORD, demo_accounts, demo_organisation_create
 from motcua.org.models import Agency
+from motcua.workflow.services import definition_default_create
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog.json"
 
@@ -44,9 +48,20 @@ class Command(BaseCommand):
                 demo_organisation_create()
                 raw = DEMO_CATALOG.read_text(encoding="utf-8")
                 catalog_report = catalog_import(raw, template_files=demo_template_files(json.loads(raw)))
+                # Step names of the default processes are data: create them in Vietnamese.
+                with translation.override("vi"):
+                    for procedure in Procedure.objects.filter(current_version__isnull=False):
+                        definition_default_create(procedure)
+                dossiers = demo_dossiers_create()
             self.stdout.write(
                 _("Demo catalog: %(p)d procedures, %(v)d versions.")
                 % {"p": catalog_report.procedures_created, "v": catalog_report.versions_created}
+            )
+            self.stdout.write(
+                _(
+                    "Demo dossiers: %(n)d received, of which %(w)d wait for a supplement and %(r)d were refused."
+                )
+                % {"n": dossiers.received, "w": dossiers.waiting, "r": dossiers.refused}
             )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})

@@ -1,0 +1,158 @@
+"""Demo dossiers: a few hundred received over recent months through the real reception service, some
+waiting for a supplement and some refused. Applicants and their ID numbers are invented (valid in form)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from motcua.accounts.models import User
+from motcua.catalog.demo_templates import declaration_docx
+from motcua.catalog.models import ProcedureVersion, VersionStatus
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency
+from motcua.workdays.calendar import VIETNAM_TZ
+from motcua.workdays.selectors import working_calendar
+
+from .services import dossier_receive, dossier_refuse, dossier_supplement_request
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thu", "Quốc", "Thanh", "Ngọc", "Đức", "Hải"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hùng",
+    "Khánh",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Yến",
+]
+# Minimal one-page PDF standing in for a scanned document.
+SCAN = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    b" endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@dataclass
+class DemoReport:
+    received: int = 0
+    waiting: int = 0
+    refused: int = 0
+    skipped: int = 0
+
+
+def _citizen(rng: random.Random, commune: AdministrativeUnit) -> dict[str, Any]:
+    born = date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
+    sex = rng.choice(["male", "female"])
+    century_digit = (0 if born.year < 2000 else 2) + (1 if sex == "female" else 0)
+    id_number = f"027{century_digit}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
+    name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+    return {
+        "kind": "person",
+        "full_name": name,
+        "id_number": id_number,
+        "date_of_birth": born,
+        "sex": sex,
+        "phone": f"09{rng.randint(10000000, 99999999)}",
+        "address": f"Số {rng.randint(1, 200)} đường {rng.choice(['Lý Thái Tổ', 'Ngô Gia Tự', 'Trần Hưng Đạo'])}",
+        "commune": commune,
+    }
+
+
+def _file_for(formats: list[str], name: str, procedure_name: str) -> tuple[str, bytes]:
+    if "pdf" in formats or not formats:
+        return f"{name}.pdf", SCAN
+    if "png" in formats:
+        return f"{name}.png", PNG
+    return f"{name}.docx", declaration_docx(name, procedure_name)
+
+
+def _received_moment(rng: random.Random, days_back: int) -> datetime:
+    calendar = working_calendar()
+    day = timezone.localdate() - timedelta(days=rng.randint(1, days_back))
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    minutes = rng.randint(0, 8 * 60 - 30)
+    moment = time(7, 30) if minutes < 240 else time(13, 0)
+    offset = minutes if minutes < 240 else minutes - 240
+    return datetime.combine(day, moment, tzinfo=VIETNAM_TZ) + timedelta(minutes=offset)
+
+
+def demo_dossiers_create(count: int = 240, *, seed: int = 2026, days_back: int = 90) -> DemoReport:
+    rng = random.Random(seed)
+    report = DemoReport()
+    officers = {
+        "000.00.01.H24": User.objects.get(username="tiepnhan"),
+        "001.00.41.H24": User.objects.get(username="tiepnhan.bacgiang"),
+    }
+    units = {a.code: a for a in Agency.objects.filter(code__in=officers)}
+    communes = list(AdministrativeUnit.objects.filter(code__in=["07210", "07228", "07264"]))
+    versions = list(
+        ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("procedure")
+        .prefetch_related("components", "levels__level")
+    )
+    for _ in range(count):
+        version = rng.choice(versions)
+        unit_code = rng.choice(list(officers))
+        commune = rng.choice(communes)
+        files = {
+            c.code: [_file_for(c.format_list, c.name[:60], version.name)]
+            for c in version.components.all()
+            if c.requirement == "required"
+        }
+        try:
+            dossier = dossier_receive(
+                officer=officers[unit_code],
+                receiving_unit=units[unit_code],
+                procedure_version=version,
+                applicant=_citizen(rng, commune),
+                channel=rng.choice(["counter", "counter", "online", "postal"]),
+                form_data={},
+                files=files,
+                received_at=_received_moment(rng, days_back),
+            )
+        except ValidationError:
+            # e.g. a procedure for organisations only, or one that must be filed in another area.
+            report.skipped += 1
+            continue
+        report.received += 1
+        roll = rng.random()
+        if roll < 0.12:
+            dossier_supplement_request(
+                dossier,
+                officers[unit_code],
+                ["Bản sao giấy tờ chứng minh nơi cư trú"],
+                "Hồ sơ còn thiếu giấy tờ",
+                now=dossier.received_at + timedelta(hours=2),
+            )
+            report.waiting += 1
+        elif roll < 0.17:
+            dossier_refuse(
+                dossier,
+                officers[unit_code],
+                "Không thuộc thẩm quyền giải quyết",
+                now=dossier.received_at + timedelta(hours=1),
+            )
+            report.refused += 1
+    return report
