@@ -15,8 +15,8 @@ from motcua.catalog import selectors
 from motcua.catalog.models import Field, OnlineLevel
 from motcua.core.ratelimit import client_ip, rate_limited
 from motcua.dossiers.tracking import dossier_track
-from motcua.workflow.selectors import active_definition_for
 from motcua.geo.models import Level
+from motcua.workflow.selectors import active_definition_for
 
 from .forms import DossierTrackingForm, ProcedureSearchForm
 
