@@ -239,3 +239,5 @@ except ValueError as exc:
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "")
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "")
 MOTCUA_PAGE_SIZE = int(os.environ.get("MOTCUA_PAGE_SIZE", "20"))
+# Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

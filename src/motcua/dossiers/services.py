@@ -45,6 +45,7 @@ from .models import (
     DossierStatus,
     PausePeriod,
 )
+from .notices import dossier_notify
 
 # TT 01/2018 Art. 19: the sequence part of the code has four digits.
 MAX_DAILY_SEQUENCE = 9999
@@ -296,7 +297,7 @@ def _event(
     at: datetime,
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         at=at,
         actor=actor,
@@ -307,6 +308,9 @@ def _event(
         public=public,
         data=data or {},
     )
+    if public:
+        dossier_notify(dossier, event)
+    return event
 
 
 def _officer(user: AnyUser) -> User:
