@@ -102,7 +102,9 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.integrations",
+    "motcua.audit",
     "motcua.portal",
+    "motcua.backoffice",
     "motcua.api",
 ]
 
@@ -239,5 +241,12 @@ except ValueError as exc:
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "")
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "")
 MOTCUA_PAGE_SIZE = int(os.environ.get("MOTCUA_PAGE_SIZE", "20"))
+# Public dossier tracking: at most N look-ups per client address per window of S seconds ("N/S"), so that
+# guessing the second factor of someone else's dossier stays impractical.
+try:
+    _limit, _window = os.environ.get("MOTCUA_TRACKING_RATE", "20/600").split("/")
+    MOTCUA_TRACKING_RATE = (int(_limit), int(_window))
+except ValueError as exc:
+    raise ImproperlyConfigured("MOTCUA_TRACKING_RATE must look like 20/600 (look-ups per seconds)") from exc
 # Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

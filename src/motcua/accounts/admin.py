@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.org.admin import StaffRoleInline
 
-from .models import User
+from .models import ApiToken, User
 
 
 @admin.register(User)
@@ -16,3 +16,16 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email")
     inlines = (StaffRoleInline,)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "is_active", "created_at", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "user__username", "prefix")
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+    fields = ("name", "user", "is_active", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: object) -> bool:
+        # Tokens are issued with `motcua api_token USER`, which shows the secret once.
+        return False

@@ -9,10 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
+from motcua.dossiers.models import Attachment, AttachmentSource, Dossier
+
 from .pdf import qr_svg, render_pdf
+
+if TYPE_CHECKING:
+    from motcua.catalog.models import Component
+    from motcua.geo.models import AdministrativeUnit
 
 
 @dataclass(frozen=True)
@@ -70,4 +78,80 @@ def receipt_slip_pdf(slip: ReceiptSlip, *, copies: tuple[str, ...] = ("Giao ngư
             "copy_label": ", ".join(copies),
             "qr": qr_svg(slip.tracking_url),
         },
+    )
+
+
+# Prefixes of a province's official name that the "place, date" line of a form leaves out.
+_PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ")
+
+
+def _place_of(unit: AdministrativeUnit) -> str:
+    """The province's short name ("Tỉnh Bắc Ninh" → "Bắc Ninh") above an administrative unit."""
+    province = unit
+    # The geo tree has two or three tiers: walk up to its root.
+    for _ in range(5):
+        if province.parent is None:
+            break
+        province = province.parent
+    name = str(province.name)
+    for prefix in _PROVINCE_PREFIXES:
+        if name.lower().startswith(prefix.lower()):
+            return name[len(prefix) :]
+    return name
+
+
+def receipt_slip_for(dossier: Dossier) -> ReceiptSlip:
+    """Mẫu 01 for a received dossier: applicant and procedure from the dossier, components from the files
+    received with it (one line per component; supplements answer Mẫu 02 and are not listed)."""
+    unit = dossier.receiving_unit
+    version = dossier.procedure_version
+    applicant = dossier.applicant
+    attachments = (
+        dossier.attachments.filter(pause__isnull=True)
+        .select_related("component")
+        .order_by("component__position", "component_id", "id")
+    )
+    groups: dict[int | None, list[Attachment]] = {}
+    for attachment in attachments:
+        groups.setdefault(attachment.component_id, []).append(attachment)
+    components: list[SlipComponent] = []
+    for files in groups.values():
+        component: Component | None = files[0].component
+        if all(f.source == AttachmentSource.UPLOAD for f in files):
+            form = "Bản điện tử"
+        elif component is not None and component.originals == 0 and component.copies > 0:
+            form = "Bản sao"
+        else:
+            form = "Bản chính"
+        components.append(
+            SlipComponent(
+                name=component.name if component is not None else files[0].original_name,
+                form=form,
+                note=f"{len(files)} tệp",
+            )
+        )
+    address_parts = [applicant.address]
+    if applicant.commune is not None:
+        address_parts.append(applicant.commune.name)
+    officer = dossier.created_by
+    return ReceiptSlip(
+        code=dossier.code,
+        receiving_unit=unit.name,
+        parent_agency=unit.parent.name if unit.parent is not None else "",
+        place=_place_of(unit.admin_unit),
+        applicant_name=applicant.full_name,
+        applicant_id=applicant.id_number or applicant.tax_code,
+        applicant_address=", ".join(part for part in address_parts if part),
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        procedure_name=version.name,
+        procedure_code=version.procedure.national_code,
+        statutory_time=statutory_time_text(version.statutory_time, version.time_unit),
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        return_place=", ".join(part for part in (unit.name, unit.address) if part),
+        officer_name=(officer.full_name or officer.get_username()) if officer is not None else "",
+        tracking_url=f"{settings.MOTCUA_PUBLIC_URL}/tra-cuu-ho-so/?ma={dossier.code}",
+        register_note=dossier.code,
+        components=components,
     )

@@ -18,9 +18,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Component, ProcedureLevel, ProcedureVersion, Requirement, VersionStatus
@@ -575,6 +576,12 @@ def dossier_receive(
                 at=received_at,
                 data={"code": code, "due_at": due_at.isoformat(), "competent_agency": competent.code},
             )
+            # Imported here: the engine builds on this module's transitions (supplement, refusal, finish).
+            from motcua.workflow.engine import process_start
+
+            # The electronic process opens its first step with the receipt, in the same transaction: a
+            # dossier never exists without its open step when a process applies to its procedure.
+            process_start(dossier, at=received_at)
     except BaseException:
         _remove_files(stored)
         raise
@@ -748,13 +755,132 @@ def dossier_refuse(
     return current
 
 
+# Actions of the hand-over events; ``notices`` texts the applicant on "result_ready".
+RESULT_READY = "result_ready"
+RETURNED = "returned"
+
+
+class ReturnMethod(TextChoices):
+    """How the result reaches the applicant (NĐ 61/2018): at the counter, by post, or online."""
+
+    COUNTER = "counter", gettext_lazy("At the counter")
+    POST = "post", gettext_lazy("By post")
+    ONLINE = "online", gettext_lazy("Online")
+
+
+def dossier_finish(
+    dossier: Dossier,
+    officer: AnyUser,
+    comment: str = "",
+    now: datetime | None = None,
+) -> Dossier:
+    """The result is ready: the handling ends (``finished_at``, which the on-time rule compares with the
+    due date) and the applicant is told to collect it (public ``result_ready`` event)."""
+    user = _officer(officer)
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _lock(dossier, user)
+        if current.status not in (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS):
+            raise ValidationError(
+                _("Dossier %(code)s is waiting for a supplement: it cannot be finished.")
+                % {"code": current.code},
+                code="waiting_supplement",
+            )
+        if now < current.received_at:
+            raise ValidationError(
+                _("A dossier cannot be finished before it was received."), code="time_order"
+            )
+        previous = current.status
+        current.status = DossierStatus.FINISHED
+        current.finished_at = now
+        _bump(current, ["status", "finished_at"])
+        _event(
+            current,
+            actor=user,
+            action=RESULT_READY,
+            from_status=previous,
+            comment=comment.strip(),
+            public=True,
+            at=now,
+        )
+    return current
+
+
+def dossier_return_result(
+    dossier: Dossier,
+    user: AnyUser,
+    *,
+    method: str,
+    at: datetime | None = None,
+) -> Dossier:
+    """Hand the result over (``counter``, ``post`` or ``online``): status ``returned``, ``returned_at``.
+
+    Only a finished dossier: ``finished`` is closed to every handling transition, so this one locks and
+    checks the row itself instead of ``_lock`` (same permission and staleness rules)."""
+    officer = _officer(user)
+    at = at or timezone.now()
+    if method not in ReturnMethod.values:
+        raise ValidationError(
+            _("Unknown way of returning the result %(method)r: expected one of %(choices)s.")
+            % {"method": method, "choices": ", ".join(ReturnMethod.values)},
+            code="return_method",
+        )
+    with transaction.atomic():
+        current = (
+            Dossier.objects.select_for_update()
+            .select_related("receiving_unit", "competent_agency", "procedure_version")
+            .get(pk=dossier.pk)
+        )
+        if not _may_handle(officer, current):
+            raise ValidationError(
+                _("You may not act on dossier %(code)s: it belongs to another unit.")
+                % {"code": current.code},
+                code="forbidden",
+            )
+        if current.lock_version != dossier.lock_version:
+            raise ValidationError(
+                _(
+                    "Dossier %(code)s was changed by someone else in the meantime (now: %(status)s). Reload it and "
+                    "try again."
+                )
+                % {"code": current.code, "status": current.get_status_display()},
+                code="stale",
+            )
+        if current.status != DossierStatus.FINISHED:
+            raise ValidationError(
+                _("Dossier %(code)s is %(status)s: only a finished dossier's result can be returned.")
+                % {"code": current.code, "status": current.get_status_display()},
+                code="not_finished",
+            )
+        if current.finished_at is not None and at < current.finished_at:
+            raise ValidationError(_("A result cannot be returned before it was ready."), code="time_order")
+        current.status = DossierStatus.RETURNED
+        current.returned_at = at
+        _bump(current, ["status", "returned_at"])
+        _event(
+            current,
+            actor=officer,
+            action=RETURNED,
+            from_status=DossierStatus.FINISHED,
+            public=True,
+            at=at,
+            data={"method": method},
+        )
+    return current
+
+
 __all__ = [
     "MAX_DAILY_SEQUENCE",
+    "RESULT_READY",
+    "RETURNED",
     "SUPPLEMENT_REQUEST_WORKING_DAYS",
+    "ReturnMethod",
     "competent_agency_for",
     "dossier_code_issue",
+    "dossier_finish",
     "dossier_receive",
     "dossier_refuse",
+    "dossier_return_result",
     "dossier_supplement_receive",
     "dossier_supplement_request",
 ]

@@ -90,21 +90,14 @@ def component_template(request: HttpRequest, code: str, component_id: int) -> Fi
     )
 
 
-# Public tracking: at most this many look-ups per client address per window (guessing the second factor
-# of someone else's dossier must stay impractical).
-TRACKING_LIMIT = 20
-TRACKING_WINDOW_SECONDS = 600
-
-
 @require_GET
 def dossier_tracking(request: HttpRequest) -> HttpResponse:
     form = DossierTrackingForm(request.GET or None)
     tracked = None
     not_found = False
     if form.is_bound and form.is_valid():
-        if rate_limited(
-            "tracking", client_ip(request), limit=TRACKING_LIMIT, window_seconds=TRACKING_WINDOW_SECONDS
-        ):
+        limit, window = settings.MOTCUA_TRACKING_RATE
+        if rate_limited("tracking", client_ip(request), limit=limit, window_seconds=window):
             return render(request, "portal/tracking.html", {"form": form, "rate_limited": True}, status=429)
         tracked = dossier_track(form.cleaned_data["ma"], form.cleaned_data["xac_thuc"])
         not_found = tracked is None

@@ -6,6 +6,7 @@ are edited, one definition per scope is active, and an active definition is neve
 change is a new draft version that replaces it when activated. ``Step`` rows are the stations a dossier
 passes through (who handles it, where, and what share of the statutory time it gets); ``Action`` rows are
 the moves an officer may make from a step. Whether a definition is sound is decided by ``validation``.
+``StepInstance`` rows record each dossier's passage through the steps; ``engine`` writes them.
 """
 
 from __future__ import annotations
@@ -194,3 +195,103 @@ class Action(models.Model):
     @property
     def display_label(self) -> str:
         return self.label or str(self.get_kind_display())
+
+
+class StepInstance(models.Model):
+    """One passage of one dossier through one step: who may handle it, since when, until when, and how it
+    ended.
+
+    The pool (role + agency) is resolved when the step opens, from the step's ``unit`` relative to the
+    dossier, and stored: the inbox is one indexed query on (agency, role) and a later change of the
+    dossier or of the definition does not move work already handed out. ``parallel`` rows are
+    consultations of other agencies running beside the dossier's main step; at most one main step is open
+    at a time (partial unique index).
+    """
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, related_name="steps", verbose_name=_("dossier")
+    )
+    definition = models.ForeignKey(
+        ProcessDefinition, on_delete=models.PROTECT, related_name="+", verbose_name=_("process")
+    )
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="instances", verbose_name=_("step"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="step_instances", verbose_name=_("agency")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_steps",
+        verbose_name=_("assigned to"),
+    )
+    parallel = models.BooleanField(
+        _("consultation"),
+        default=False,
+        help_text=_("A consultation of another agency, running beside the dossier's main step."),
+    )
+    consulted_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("asked from step"),
+    )
+    started_at = models.DateTimeField(_("started at"))
+    # The office time allotted to the step (its share of the statutory time, or what the asking step had
+    # left for a consultation). Stored so the due date can be recomputed from scratch whenever a pause of
+    # the dossier ends: ``due_at`` = ``started_at`` + ``budget`` of office time, extended by the waits.
+    budget = models.DurationField(_("office time allotted"))
+    due_at = models.DateTimeField(_("due at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("action taken"),
+    )
+    # Kept beside the action so the timeline reads without joining the definition (and says how a step
+    # closed automatically, e.g. a consultation withdrawn when the dossier ended, with no action row).
+    action_kind = models.CharField(_("kind of action"), max_length=20, choices=ActionKind.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ("dossier", "started_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("dossier",),
+                condition=models.Q(ended_at__isnull=True, parallel=False),
+                name="workflow_one_open_main_step",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
+                name="workflow_step_instance_ordered",
+            ),
+        ]
+        indexes = [
+            # The pool inbox: open rows (ended_at IS NULL) of an agency and role, most urgent first.
+            models.Index(fields=("agency", "role", "ended_at", "due_at"), name="workflow_step_pool_inbox"),
+            models.Index(fields=("assignee", "ended_at"), name="workflow_step_assignee_inbox"),
+        ]
+        verbose_name = _("step of a dossier")
+        verbose_name_plural = _("steps of dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} · {self.step_id} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

@@ -5,6 +5,12 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
+# The engine's tests receive real dossiers: they reuse the dossier app's officers, applicant and the
+# temporary media root (autouse, so no test writes files into the project).
+from motcua.dossiers.tests.conftest import commune_specialist, desk_officer, media_root, person
+
+__all__ = ["commune_specialist", "desk_officer", "media_root", "person"]
+
 
 @pytest.fixture(autouse=True)
 def english() -> Iterator[None]:

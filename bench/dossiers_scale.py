@@ -1,0 +1,394 @@
+"""Benchmark: dossier reads and creation with 1,000,000 dossiers on PostgreSQL.
+
+    .venv/bin/python bench/dossiers_scale.py [--dossiers 1000000] [--clients 16] [--seconds 20]
+
+1. Builds `motcua_bench_dossiers` once: migrate, the demo province (organisation, catalog, processes), then
+   `--dossiers` dossiers spread over two years, the demo's receiving units and competent agencies, every
+   procedure and every status (≈70% returned), 400,000 applicants, two history events each. Bulk inserts;
+   takes a few minutes the first time, skipped when the data is there.
+2. Starts a production-style server (gunicorn, 2 sync workers, DEBUG off) on 127.0.0.1.
+3. From this separate process, with `--clients` concurrent clients for `--seconds` per scenario: the dossier
+   API list (first page of an officer's scope) and detail, the public tracking page, the officers' inbox and
+   dossier page (session login) when the back office is installed, and dossier creation through the API.
+   Prints requests/s, p50/p95/p99 latency and the largest worker's resident memory.
+Loopback only; every loop is bounded in time and count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import re
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.catalog_lookup import OUT, PORT, rss_mb, start_server  # noqa: E402
+
+PG_NAME = "motcua_bench_dossiers"
+STATUSES = [
+    ("returned", 70),
+    ("finished", 5),
+    ("in_progress", 9),
+    ("received", 5),
+    ("waiting_supplement", 4),
+    ("refused", 5),
+    ("withdrawn", 2),
+]
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >>"
+    b" endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone():
+            conn.execute(f"CREATE DATABASE {PG_NAME}")
+
+
+def build(total: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from motcua.catalog.models import ProcedureVersion, VersionStatus
+    from motcua.dossiers.models import Applicant, Dossier, DossierCodeCounter, DossierEvent
+    from motcua.geo.models import AdministrativeUnit
+    from motcua.org.models import Agency, AgencyKind
+
+    call_command("migrate", verbosity=0)
+    if not Agency.objects.exists():
+        call_command("demo_seed", verbosity=0)
+    present = Dossier.objects.count()
+    if present >= total:
+        print(f"data present: {present:,} dossiers")
+        return
+    started = time.perf_counter()
+    rng = random.Random(766)
+    versions = list(
+        ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("procedure")
+    )
+    units = list(Agency.objects.filter(kind__in=[AgencyKind.SERVICE_CENTER, AgencyKind.ONE_STOP_DESK]))
+    competent = list(Agency.objects.filter(kind__in=[AgencyKind.DEPARTMENT, AgencyKind.COMMUNE_COMMITTEE]))
+    communes = list(AdministrativeUnit.objects.filter(parent__code="24"))
+    weights = [w for _, w in STATUSES]
+    names = [s for s, _ in STATUSES]
+    now = timezone.now()
+    start = now - timedelta(days=730)
+    applicants_total = max(1, total * 2 // 5)
+    batch = 20_000
+    applicant_ids: list[int] = list(Applicant.objects.values_list("id", flat=True))
+    while len(applicant_ids) < applicants_total:
+        rows = []
+        for _ in range(min(batch, applicants_total - len(applicant_ids))):
+            year = rng.randint(1950, 2004)
+            rows.append(
+                Applicant(
+                    kind="person",
+                    full_name=f"Công dân mẫu {rng.randint(1, 10**9)}",
+                    id_number=f"027{0 if year < 2000 else 2}{year % 100:02d}{rng.randint(0, 999999):06d}",
+                    phone=f"09{rng.randint(10**7, 10**8 - 1)}",
+                    commune=rng.choice(communes),
+                )
+            )
+        applicant_ids += [a.pk for a in Applicant.objects.bulk_create(rows, batch_size=5000)]
+    print(f"applicants: {len(applicant_ids):,}")
+    sequence: dict[tuple[int, str], int] = {
+        (c.unit_id, c.day.strftime("%y%m%d")): c.last for c in DossierCodeCounter.objects.all()
+    }
+    made = present
+    while made < total:
+        dossiers = []
+        for _ in range(min(batch, total - made)):
+            unit = rng.choice(units)
+            received = start + timedelta(seconds=rng.randint(0, 730 * 86400))
+            day = timezone.localtime(received).strftime("%y%m%d")
+            key = (unit.pk, day)
+            sequence[key] = sequence.get(key, 0) + 1
+            status = rng.choices(names, weights)[0]
+            version = rng.choice(versions)
+            due = received + timedelta(days=float(version.statutory_time) * 1.4 + 1)
+            finished = (
+                due - timedelta(hours=rng.randint(-48, 72)) if status in ("returned", "finished") else None
+            )
+            dossiers.append(
+                Dossier(
+                    code=f"{unit.code}-{day}-{sequence[key]:04d}",
+                    procedure_version=version,
+                    receiving_unit=unit,
+                    competent_agency=rng.choice(competent),
+                    applicant_id=rng.choice(applicant_ids),
+                    channel=rng.choice(["counter", "online", "online", "national_portal", "postal"]),
+                    status=status,
+                    received_at=received,
+                    due_at=due,
+                    finished_at=finished,
+                    returned_at=finished + timedelta(hours=4) if finished and status == "returned" else None,
+                )
+            )
+        with transaction.atomic():
+            created = Dossier.objects.bulk_create(dossiers, batch_size=5000)
+            DossierEvent.objects.bulk_create(
+                (
+                    DossierEvent(
+                        dossier=d, at=d.received_at, action="received", to_status="received", public=True
+                    )
+                    for d in created
+                ),
+                batch_size=10_000,
+            )
+            DossierEvent.objects.bulk_create(
+                (
+                    DossierEvent(
+                        dossier=d,
+                        at=d.finished_at or d.received_at + timedelta(hours=2),
+                        action="status",
+                        from_status="received",
+                        to_status=d.status,
+                        public=True,
+                    )
+                    for d in created
+                    if d.status != "received"
+                ),
+                batch_size=10_000,
+            )
+        made += len(dossiers)
+        print(f"dossiers: {made:,} ({time.perf_counter() - started:.0f} s)", flush=True)
+    # Receipts made during the benchmark continue each unit's daily sequence, as in production.
+    by_code = {u.pk: u for u in units}
+    DossierCodeCounter.objects.all().delete()
+    DossierCodeCounter.objects.bulk_create(
+        (
+            DossierCodeCounter(unit=by_code[unit_id], day=datetime.strptime(day, "%y%m%d").date(), last=last)
+            for (unit_id, day), last in sequence.items()
+        ),
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"built {Dossier.objects.count():,} dossiers in {time.perf_counter() - started:.0f} s")
+
+
+def token_for(username: str) -> str:
+    from motcua.accounts.models import User
+    from motcua.accounts.tokens import token_issue
+
+    return token_issue(User.objects.get(username=username), "bench")[1]
+
+
+def sample_codes(n: int) -> list[tuple[str, str]]:
+    from motcua.dossiers.models import Dossier
+
+    rows = Dossier.objects.order_by("?").values_list("code", "applicant__phone")[:n]
+    return [(code, phone[-4:]) for code, phone in rows]
+
+
+def request(
+    conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None, headers: dict[str, str]
+) -> int:
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+def drive(
+    make: Any, clients: int, seconds: float, expect: int = 200, max_requests: int = 100_000
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def worker(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=20)
+        local, bad = [], 0
+        while time.perf_counter() < stop_at and len(local) < max_requests // clients:
+            method, path, body, headers = make(rng)
+            t0 = time.perf_counter()
+            try:
+                if request(conn, method, path, body, headers) != expect:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=20)
+            local.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(local)
+            errors += bad
+
+    t = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.perf_counter() - t
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50": pct(0.5),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+    }
+
+
+def session_cookie(username: str, password: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    conn.request("GET", "/quan-tri/login/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not csrf_cookie or not token:
+        return ""
+    body = f"username={username}&password={password}&csrfmiddlewaretoken={token.group(1)}&next=/quan-tri/"
+    conn.request(
+        "POST",
+        "/quan-tri/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie.group(1)}",
+            "Referer": f"http://127.0.0.1:{PORT}/quan-tri/login/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+    return f"sessionid={session.group(1)}" if session else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    ensure_database()
+    database_url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    setup(database_url)
+    build(args.dossiers)
+    token = token_for("tiepnhan")
+    codes = sample_codes(2000)
+    os.environ["MOTCUA_TRACKING_RATE"] = "100000000/60"  # the benchmark is one client address
+    server = start_server(database_url, "24")
+    try:
+        auth = {"Authorization": f"Bearer {token}"}
+        cookie = session_cookie("tiepnhan", "MotCua@2026")
+        procedure_body = {
+            "procedure": "1.001193",
+            "receiving_unit": "000.00.01.H24",
+            "channel": "national_portal",
+            "applicant": {
+                "full_name": "Nguyễn Văn An",
+                "id_number": "027099012345",
+                "phone": "0912345678",
+                "commune": "07210",
+            },
+            "files": [],
+        }
+        from motcua.catalog.models import Procedure
+
+        version = Procedure.objects.get(national_code="1.001193", province__code="24").current_version
+        assert version is not None
+        procedure_body["files"] = [
+            {"component": c.code, "name": f"{c.code}.pdf", "content_base64": base64.b64encode(PDF).decode()}
+            for c in version.components.all()
+            if c.requirement == "required"
+        ]
+        create_body = json.dumps(procedure_body).encode()
+        scenarios: list[tuple[str, Any, int]] = [
+            (
+                "API dossier list (first page)",
+                lambda r: ("GET", "/api/v1/dossiers?status=in_progress", None, auth),
+                200,
+            ),
+            (
+                "API dossier detail",
+                lambda r: ("GET", f"/api/v1/dossiers/{r.choice(codes)[0]}", None, auth),
+                200,
+            ),
+            (
+                "public tracking page",
+                lambda r: ("GET", "/tra-cuu-ho-so/?ma={}&xac_thuc={}".format(*r.choice(codes)), None, {}),
+                200,
+            ),
+        ]
+        if cookie:
+            scenarios += [
+                (
+                    "inbox first page (/mot-cua/ho-so/)",
+                    lambda r: ("GET", "/mot-cua/ho-so/", None, {"Cookie": cookie}),
+                    200,
+                ),
+                (
+                    "dossier page (/mot-cua/ho-so/<code>/)",
+                    lambda r: ("GET", f"/mot-cua/ho-so/{r.choice(codes)[0]}/", None, {"Cookie": cookie}),
+                    200,
+                ),
+            ]
+        scenarios.append(
+            (
+                "API create dossier (POST)",
+                lambda r: (
+                    "POST",
+                    "/api/v1/dossiers",
+                    create_body,
+                    {**auth, "Content-Type": "application/json"},
+                ),
+                201,
+            )
+        )
+        print(
+            f"\n{args.clients} clients, {args.seconds:.0f} s per scenario, gunicorn 2 workers, PostgreSQL, "
+            f"{args.dossiers:,} dossiers"
+        )
+        print(f"{'scenario':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for label, make, expect in scenarios:
+            result = drive(make, args.clients, args.seconds, expect)
+            print(
+                f"{label:<42} {result['rps']:8.1f} {result['p50']:8.1f} {result['p95']:8.1f} {result['p99']:8.1f} "
+                f"{int(result['errors']):7d}",
+                flush=True,
+            )
+        print(f"worker resident memory (largest): {rss_mb(server.pid):.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    main()

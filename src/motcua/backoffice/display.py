@@ -1,0 +1,64 @@
+"""How times are shown to officers: remaining office time in working days and hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from motcua.catalog.models import TimeUnit
+from motcua.dossiers.models import Dossier, DossierStatus
+from motcua.workdays.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    text: str
+    overdue: bool = False
+    paused: bool = False
+    urgent: bool = False  # less than one working day left
+
+
+def working_duration_text(delta: timedelta, day_length: timedelta) -> str:
+    """``11 h`` of office time with 8-hour days → "1 working day 3 hours" (rounded down to the minute)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    day_minutes = max(1, int(day_length.total_seconds() // 60))
+    days, rest = divmod(minutes, day_minutes)
+    hours, mins = divmod(rest, 60)
+    parts: list[str] = []
+    if days:
+        parts.append(ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if mins and not days:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", mins) % {"n": mins})
+    return " ".join(parts) or _("less than a minute")
+
+
+def time_left(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> TimeLeft | None:
+    """Office time left until the due date; None for a closed dossier."""
+    if dossier.is_closed:
+        return None
+    if dossier.status == DossierStatus.WAITING_SUPPLEMENT:
+        return TimeLeft(_("Clock paused: waiting for the applicant"), paused=True)
+    remaining = calendar.remaining_working_time(now, dossier.due_at)
+    length = calendar.working_day_length
+    if remaining < timedelta(0) or (remaining == timedelta(0) and now > dossier.due_at):
+        return TimeLeft(
+            _("Overdue by %(time)s") % {"time": working_duration_text(remaining, length)}, overdue=True
+        )
+    return TimeLeft(
+        _("%(time)s left") % {"time": working_duration_text(remaining, length)}, urgent=remaining < length
+    )
+
+
+def statutory_time_label(amount: Decimal, unit: str) -> str:
+    """Decimal("0.50"), "working_day" → "0.5 working days"."""
+    number = format(amount.normalize(), "f")
+    count = 1 if amount == 1 else 2
+    if unit == TimeUnit.WORKING_HOUR:
+        return ngettext("%(n)s working hour", "%(n)s working hours", count) % {"n": number}
+    return ngettext("%(n)s working day", "%(n)s working days", count) % {"n": number}

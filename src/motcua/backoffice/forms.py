@@ -1,0 +1,215 @@
+"""Forms of the officers' screens. They only shape input: every rule is checked by the dossier services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.catalog.models import Component
+from motcua.dossiers.models import ApplicantKind, Channel, Sex
+from motcua.geo.models import AdministrativeUnit
+from motcua.org.models import Agency
+
+# Channels an officer records at the desk; dossiers from the national portal arrive through the API.
+DESK_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.NATIONAL_PORTAL]
+
+
+class CommuneChoiceField(forms.ModelChoiceField[AdministrativeUnit]):
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class ReceptionForm(forms.Form):
+    """The applicant and the channel of a dossier received at the desk (Mẫu 01)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Applicant"),
+        choices=ApplicantKind.choices,
+        initial=ApplicantKind.PERSON,
+        widget=forms.RadioSelect,
+    )
+    # Checked by the service with the rest of the applicant, so that every problem is listed at once.
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-required": "true", "autocomplete": "off"}),
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Citizen ID number"),
+        max_length=12,
+        required=False,
+        help_text=gettext_lazy("12 digits (CCCD). For an organisation: its representative's, if given."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{12}"}),
+    )
+    date_of_birth = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=[("", "—"), *Sex.choices], required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    address = forms.CharField(
+        label=gettext_lazy("Address (house number, street)"), max_length=255, required=False
+    )
+    commune = CommuneChoiceField(
+        label=gettext_lazy("Commune / ward"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    tax_code = forms.CharField(
+        label=gettext_lazy("Tax code"),
+        max_length=14,
+        required=False,
+        help_text=gettext_lazy("Organisations only: 10 digits, or 10 digits-3 digits for a branch."),
+    )
+    representative = forms.CharField(
+        label=gettext_lazy("Legal representative"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Organisations only."),
+    )
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=DESK_CHANNELS, initial=Channel.COUNTER)
+    note = forms.CharField(
+        label=gettext_lazy("Request details"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Optional: what the applicant asks for, as written on the declaration."),
+    )
+    # A one-time token of the form shown: a second submission of the same form is not a second dossier.
+    nonce = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, communes: QuerySet[AdministrativeUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["commune"]
+        assert isinstance(field, CommuneChoiceField)
+        field.queryset = communes
+
+    def applicant_data(self) -> dict[str, Any]:
+        """The applicant as ``dossier_receive`` takes it (the service validates it)."""
+        data = self.cleaned_data
+        person = data["kind"] == ApplicantKind.PERSON
+        return {
+            "kind": data["kind"],
+            "full_name": data["full_name"].strip(),
+            "id_number": data["id_number"].strip(),
+            "date_of_birth": data["date_of_birth"] if person else None,
+            "sex": data["sex"] if person else "",
+            "phone": data["phone"].strip(),
+            "email": data["email"].strip(),
+            "address": data["address"].strip(),
+            "commune": data["commune"],
+            "tax_code": "" if person else data["tax_code"].strip(),
+            "representative": "" if person else data["representative"].strip(),
+        }
+
+    def form_data(self) -> dict[str, Any]:
+        note = self.cleaned_data["note"].strip()
+        return {"request": note} if note else {}
+
+
+class SupplementRequestForm(forms.Form):
+    """Mẫu 02: every missing item at once, one per line."""
+
+    missing_items = forms.CharField(
+        label=gettext_lazy("Missing or incomplete items (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Guidance for the applicant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["missing_items"].splitlines() if line.strip()]
+
+
+class SupplementReceiveForm(forms.Form):
+    """The applicant's supplement arrives; files are read per component (see ``files_by_component``)."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class RefuseForm(forms.Form):
+    """Mẫu 03 (at the desk) or a reasoned refusal after appraisal."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for refusal"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class EngineActionForm(forms.Form):
+    """One action of the dossier's electronic process (the buttons name the action)."""
+
+    action_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (for a refusal: its reason)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    missing_items = forms.CharField(
+        label=gettext_lazy("Missing items, one per line (supplement request)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    consulted_agency = forms.ModelChoiceField(
+        label=gettext_lazy("Agency to consult"),
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label="—",
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def items(self) -> list[str] | None:
+        lines = [line.strip() for line in self.cleaned_data["missing_items"].splitlines() if line.strip()]
+        return lines or None
+
+
+def file_field_name(component: Component) -> str:
+    return f"tp-{component.pk}"
+
+
+def files_by_component(
+    uploads: Any, components: Iterable[Component]
+) -> tuple[dict[str, list[tuple[str, bytes]]], list[str]]:
+    """The uploaded files per component code as the services take them, and the files refused before
+    reading (larger than the upload limit: they are not loaded into memory)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    files: dict[str, list[tuple[str, bytes]]] = {}
+    errors: list[str] = []
+    for component in components:
+        chosen: list[UploadedFile] = uploads.getlist(file_field_name(component))
+        for upload in chosen:
+            name = upload.name or "file"
+            size = upload.size or 0
+            if limit is not None and size > limit:
+                errors.append(
+                    _("%(name)s is %(size)s; a file may be at most %(limit)s.")
+                    % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+                )
+                continue
+            files.setdefault(component.code, []).append((name, upload.read()))
+    return files, errors

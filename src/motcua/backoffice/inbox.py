@@ -1,0 +1,93 @@
+"""The inbox tabs: named filters over the dossiers an officer may see (``dossiers_visible_to``).
+
+The tabs only slice the scoped queryset that ``motcua.dossiers.selectors`` gives; paging is the selector's
+keyset ``inbox_page``. Counts of every tab come from one aggregate query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Dossier, DossierStatus
+
+# "Due soon": the due date falls within this window from now.
+DUE_SOON_WINDOW = timedelta(hours=48)
+
+# Dossiers whose statutory clock runs (a waiting dossier's clock is paused: its due date is recomputed when
+# the supplement arrives, so it is neither "due soon" nor "overdue" meanwhile).
+RUNNING_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS)
+DONE_STATUSES = (DossierStatus.FINISHED, DossierStatus.RETURNED, DossierStatus.REFUSED)
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: str | Promise
+
+
+TABS: tuple[Tab, ...] = (
+    Tab("can-xu-ly", _("To do")),
+    Tab("sap-den-han", _("Due soon")),
+    Tab("qua-han", _("Overdue")),
+    Tab("cho-bo-sung", _("Waiting for the applicant")),
+    Tab("da-xong", _("Done")),
+)
+DEFAULT_TAB = TABS[0].slug
+
+
+def tab_condition(slug: str, now: datetime) -> Q:
+    """The filter of one tab at ``now``."""
+    if slug == "sap-den-han":
+        return Q(status__in=RUNNING_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON_WINDOW)
+    if slug == "qua-han":
+        return Q(status__in=RUNNING_STATUSES, due_at__lt=now)
+    if slug == "cho-bo-sung":
+        return Q(status=DossierStatus.WAITING_SUPPLEMENT)
+    if slug == "da-xong":
+        return Q(status__in=DONE_STATUSES)
+    return Q(status__in=RUNNING_STATUSES)
+
+
+def search_condition(q: str) -> Q:
+    """A dossier code (exact or its beginning), a 12-digit ID number, or part of the applicant's name."""
+    q = q.strip()
+    if not q:
+        return Q()
+    condition = Q(code__istartswith=q) | Q(applicant__full_name__icontains=q)
+    if q.isdigit():
+        condition |= Q(applicant__id_number=q) | Q(applicant__tax_code=q)
+    return condition
+
+
+def tab_counts(qs: QuerySet[Dossier], now: datetime) -> dict[str, int]:
+    """The number of dossiers in each tab, in one query."""
+    row = qs.aggregate(**{tab.slug: Count("pk", filter=tab_condition(tab.slug, now)) for tab in TABS})
+    return {slug: int(value or 0) for slug, value in row.items()}
+
+
+def cursor_encode(after: tuple[datetime, int]) -> str:
+    due_at, pk = after
+    return f"{due_at.isoformat()}_{pk}"
+
+
+def cursor_decode(raw: str) -> tuple[datetime, int] | None:
+    """The ``(due_at, id)`` of a ``sau`` parameter; None (first page) when it is missing or malformed."""
+    due, sep, pk = raw.rpartition("_")
+    if not sep:
+        return None
+    try:
+        due_at = datetime.fromisoformat(due)
+        number = int(pk)
+    except ValueError:
+        return None
+    if due_at.tzinfo is None:
+        return None
+    return due_at, number
+
+
+__all__ = ["TABS", "cursor_decode", "cursor_encode", "search_condition", "tab_counts"]

@@ -1,0 +1,62 @@
+"""Who may use the screens: anonymous users log in first; an officer of another unit learns nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from motcua.accounts.models import User
+from motcua.org.models import Agency, Role
+from tests.fixtures import staff
+
+from .conftest import receive, vn
+
+
+@pytest.fixture
+def dossier_urls(
+    catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> list[str]:
+    dossier = receive(desk_officer, org["desk"], person, vn(2026, 3, 2, 9))
+    attachment = dossier.attachments.get()
+    base = f"/mot-cua/ho-so/{dossier.code}/"
+    return [base, f"{base}tep/{attachment.pk}/", f"{base}mau-01.pdf"]
+
+
+def test_anonymous_users_are_sent_to_login(client: Client, dossier_urls: list[str]) -> None:
+    for path in ["/mot-cua/", "/mot-cua/tiep-nhan/", "/mot-cua/ho-so/", *dossier_urls]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/quan-tri/login/?next="), path
+    assert client.post(dossier_urls[0], {"hanh_dong": "tu-choi"}).status_code == 302
+
+
+def test_another_units_officer_gets_404(
+    client: Client, dossier_urls: list[str], center_officer: User, org: dict[str, Agency]
+) -> None:
+    client.force_login(center_officer)
+    for path in dossier_urls:
+        assert client.get(path).status_code == 404, path
+    assert client.post(dossier_urls[0], {"hanh_dong": "tu-choi", "tu-choi-reason": "x"}).status_code == 404
+    # Their inbox does not list it either.
+    assert "/mot-cua/ho-so/0" not in client.get("/mot-cua/ho-so/").content.decode()
+    # A user with no role at all may not open the inbox.
+    nobody = staff("nobody")
+    client.force_login(nobody)
+    assert client.get("/mot-cua/ho-so/").status_code == 403
+    assert client.get(dossier_urls[0]).status_code == 404
+
+
+def test_competent_agency_sees_and_acts_monitor_only_sees(
+    client: Client, dossier_urls: list[str], org: dict[str, Agency]
+) -> None:
+    specialist = staff("commune-specialist", (org["commune"], Role.SPECIALIST))
+    client.force_login(specialist)
+    page = client.get(dossier_urls[0]).content.decode()
+    assert "Refuse the dossier" in page
+    supervisor = staff("supervisor", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR))
+    client.force_login(supervisor)
+    page = client.get(dossier_urls[0]).content.decode()
+    assert "You may view this dossier but not act on it." in page
+    assert client.post(dossier_urls[0], {"hanh_dong": "tu-choi", "tu-choi-reason": "x"}).status_code == 403

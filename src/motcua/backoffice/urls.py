@@ -1,0 +1,16 @@
+"""Officers' screens of the electronic one-stop system (Hệ thống một cửa điện tử), under ``/mot-cua/``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tiep-nhan/", views.reception, name="reception"),
+    path("ho-so/", views.inbox, name="inbox"),
+    path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("ho-so/<str:code>/mau-01.pdf", views.receipt_slip, name="receipt-slip"),
+]

@@ -1,0 +1,341 @@
+"""The dossier API: create a dossier from an external channel (e.g. the national portal's connector),
+read and list dossiers within the caller's scope, and act on them. Callers authenticate with a bearer token
+(`motcua api_token USER`) or an officer's session; they act with that user's roles."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from ninja.security import HttpBearer, django_auth
+
+from motcua.accounts.tokens import token_user
+from motcua.audit.services import access_record
+from motcua.catalog.models import Procedure
+from motcua.org.models import Agency
+
+from .models import Dossier
+from .selectors import dossier_timeline, dossiers_visible_to, inbox_page
+from .services import dossier_receive, dossier_refuse, dossier_supplement_request
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+router = Router(tags=["dossiers"], auth=[TokenAuth(), django_auth])
+
+
+class ValidationProblem(Schema):
+    detail: list[str]
+    codes: list[str]
+
+
+class DossierSummary(Schema):
+    code: str
+    status: str
+    channel: str
+    procedure_code: str
+    procedure_name: str
+    receiving_unit: str
+    competent_agency: str
+    applicant_name: str
+    received_at: datetime
+    due_at: datetime
+
+
+class ApplicantIn(Schema):
+    kind: str = "person"
+    full_name: str
+    id_number: str = ""
+    date_of_birth: date | None = None
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    commune: str = ""  # 5-digit commune code
+    tax_code: str = ""
+    representative: str = ""
+
+
+class ApplicantOut(ApplicantIn):
+    pass
+
+
+class FileIn(Schema):
+    component: str
+    name: str
+    content_base64: str
+
+
+class DossierIn(Schema):
+    procedure: str  # national code, e.g. 1.001193
+    receiving_unit: str  # QCVN 102 code of the service centre or one-stop desk
+    channel: str = "national_portal"
+    applicant: ApplicantIn
+    form_data: dict[str, Any] = {}
+    files: list[FileIn] = []
+    received_at: datetime | None = None
+
+
+class AttachmentOut(Schema):
+    component: str | None
+    name: str
+    content_type: str
+    size: int
+    pages: int | None
+    sha256: str
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    to_status: str
+    comment: str
+    public: bool
+
+
+class DossierDetail(DossierSummary):
+    applicant: ApplicantOut
+    form_data: dict[str, Any]
+    supplement_count: int
+    lock_version: int
+    attachments: list[AttachmentOut]
+    timeline: list[EventOut]
+
+
+class DossierPage(Schema):
+    results: list[DossierSummary]
+    next: str | None
+
+
+class SupplementRequestIn(Schema):
+    missing_items: list[str]
+    comment: str = ""
+
+
+class RefuseIn(Schema):
+    reason: str
+
+
+def _summary(d: Dossier) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "status": d.status,
+        "channel": d.channel,
+        "procedure_code": d.procedure_version.procedure.national_code,
+        "procedure_name": d.procedure_version.name,
+        "receiving_unit": d.receiving_unit.code,
+        "competent_agency": d.competent_agency.code,
+        "applicant_name": d.applicant.full_name,
+        # Dates are given in Vietnam's time zone (+07:00), as printed on the slips.
+        "received_at": timezone.localtime(d.received_at),
+        "due_at": timezone.localtime(d.due_at),
+    }
+
+
+def _detail(d: Dossier) -> dict[str, Any]:
+    a = d.applicant
+    return {
+        **_summary(d),
+        "applicant": {
+            "kind": a.kind,
+            "full_name": a.full_name,
+            "id_number": a.id_number,
+            "date_of_birth": a.date_of_birth,
+            "sex": a.sex,
+            "phone": a.phone,
+            "email": a.email,
+            "address": a.address,
+            "commune": a.commune.code if a.commune else "",
+            "tax_code": a.tax_code,
+            "representative": a.representative,
+        },
+        "form_data": d.form_data,
+        "supplement_count": d.supplement_count,
+        "lock_version": d.lock_version,
+        "attachments": [
+            {
+                "component": f.component.code if f.component else None,
+                "name": f.original_name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "pages": f.page_count,
+                "sha256": f.sha256,
+            }
+            for f in d.attachments.select_related("component").order_by("id")
+        ],
+        "timeline": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "to_status": e.to_status,
+                "comment": e.comment,
+                "public": e.public,
+            }
+            for e in dossier_timeline(d)
+        ],
+    }
+
+
+def _visible(request: HttpRequest) -> Any:
+    return dossiers_visible_to(request.user).select_related(
+        "procedure_version__procedure",
+        "receiving_unit",
+        "competent_agency",
+        "applicant",
+        "applicant__commune",
+    )
+
+
+def _get(request: HttpRequest, code: str) -> Dossier:
+    dossier = _visible(request).filter(code=code).first()
+    if dossier is None:
+        # The same answer whether the dossier does not exist or belongs to someone else.
+        raise HttpError(404, "Dossier not found")
+    return dossier
+
+
+def _problem(exc: ValidationError) -> Status[dict[str, list[str]]]:
+    errors = exc.error_list if hasattr(exc, "error_list") else [exc]
+    return Status(
+        422,
+        {
+            "detail": [str(m) for e in errors for m in e.messages],
+            "codes": [e.code or "invalid" for e in errors],
+        },
+    )
+
+
+@router.get("/dossiers", response=DossierPage, summary="Dossiers within the caller's scope, by due date")
+def dossier_list(
+    request: HttpRequest, status: str = "", q: str = "", after: str = "", size: int = 20
+) -> dict[str, Any]:
+    qs = _visible(request)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(code=q.strip()) | qs.filter(applicant__id_number=q.strip())
+    cursor = None
+    if after:
+        moment, _, last_id = after.rpartition("|")
+        parsed = parse_datetime(moment)
+        if parsed is None or not last_id.isdigit():
+            raise HttpError(422, "after must be the 'next' value of the previous page")
+        cursor = (parsed, int(last_id))
+    page = inbox_page(qs, after=cursor, size=size)
+    access_record(
+        request, channel="api", action="list", object_type="dossier", object_ref=f"{len(page.items)} rows"
+    )
+    nxt = f"{page.next_after[0].isoformat()}|{page.next_after[1]}" if page.next_after else None
+    return {"results": [_summary(d) for d in page.items], "next": nxt}
+
+
+@router.get(
+    "/dossiers/{code}", response=DossierDetail, summary="One dossier with its applicant, files and history"
+)
+def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    dossier = _get(request, code)
+    access_record(request, channel="api", action="view", object_type="dossier", object_ref=dossier.code)
+    return _detail(dossier)
+
+
+@router.post(
+    "/dossiers",
+    response={201: DossierDetail, 422: ValidationProblem},
+    summary="Receive a dossier from a channel",
+)
+def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
+    unit = Agency.objects.filter(code=payload.receiving_unit).select_related("admin_unit").first()
+    if unit is None:
+        return Status(
+            422,
+            {
+                "detail": [f"unknown receiving unit {payload.receiving_unit}"],
+                "codes": ["receiving_unit"],
+            },
+        )
+    province = unit.admin_unit if unit.admin_unit.parent_id is None else unit.admin_unit.parent
+    procedure = Procedure.objects.filter(national_code=payload.procedure, province=province).first()
+    if procedure is None or procedure.current_version is None:
+        return Status(
+            422,
+            {
+                "detail": [f"no published procedure {payload.procedure} in this province"],
+                "codes": ["procedure"],
+            },
+        )
+    files: dict[str, list[tuple[str, bytes]]] = {}
+    for item in payload.files:
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            return Status(
+                422,
+                {
+                    "detail": [f"{item.name}: content_base64 is not valid base64"],
+                    "codes": ["file_encoding"],
+                },
+            )
+        files.setdefault(item.component, []).append((item.name, content))
+    applicant = payload.applicant.dict()
+    commune_code = applicant.pop("commune")
+    if commune_code:
+        from motcua.geo.models import AdministrativeUnit
+
+        applicant["commune"] = AdministrativeUnit.objects.filter(
+            code=commune_code, parent__isnull=False
+        ).first()
+        if applicant["commune"] is None:
+            return Status(422, {"detail": [f"unknown commune {commune_code}"], "codes": ["commune"]})
+    try:
+        dossier = dossier_receive(
+            officer=request.user,
+            receiving_unit=unit,
+            procedure_version=procedure.current_version,
+            applicant={k: v for k, v in applicant.items() if v not in ("", None)},
+            channel=payload.channel,
+            form_data=payload.form_data,
+            files=files,
+            received_at=payload.received_at,
+        )
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(201, _detail(_get(request, dossier.code)))
+
+
+@router.post(
+    "/dossiers/{code}/supplement-request",
+    response={200: DossierDetail, 422: ValidationProblem},
+    summary="Ask the applicant for missing items (the clock pauses)",
+)
+def dossier_supplement(request: HttpRequest, code: str, payload: SupplementRequestIn) -> Any:
+    try:
+        dossier_supplement_request(_get(request, code), request.user, payload.missing_items, payload.comment)
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _detail(_get(request, code)))
+
+
+@router.post(
+    "/dossiers/{code}/refuse", response={200: DossierDetail, 422: ValidationProblem}, summary="Refuse"
+)
+def dossier_refuse_endpoint(request: HttpRequest, code: str, payload: RefuseIn) -> Any:
+    try:
+        dossier_refuse(_get(request, code), request.user, payload.reason)
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _detail(_get(request, code)))
