@@ -45,6 +45,7 @@ STATUSES = [
     ("refused", 5),
     ("withdrawn", 2),
 ]
+OPEN_STATUSES = ("received", "in_progress", "waiting_supplement")
 PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >>"
     b" endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -127,6 +128,8 @@ def build(total: int) -> None:
             key = (unit.pk, day)
             sequence[key] = sequence.get(key, 0) + 1
             status = rng.choices(names, weights)[0]
+            if status in OPEN_STATUSES and received < now - timedelta(days=60):
+                status = "returned"  # what is still open was received recently; older dossiers are settled
             version = rng.choice(versions)
             due = received + timedelta(days=float(version.statutory_time) * 1.4 + 1)
             finished = (
@@ -197,10 +200,15 @@ def token_for(username: str) -> str:
     return token_issue(User.objects.get(username=username), "bench")[1]
 
 
-def sample_codes(n: int) -> list[tuple[str, str]]:
+def sample_codes(n: int, unit_code: str) -> list[tuple[str, str]]:
+    """Random dossiers received at ``unit_code`` (the benchmark officer's desk, so within its scope)."""
     from motcua.dossiers.models import Dossier
 
-    rows = Dossier.objects.order_by("?").values_list("code", "applicant__phone")[:n]
+    rows = (
+        Dossier.objects.filter(receiving_unit__code=unit_code)
+        .order_by("?")
+        .values_list("code", "applicant__phone")[:n]
+    )
     return [(code, phone[-4:]) for code, phone in rows]
 
 
@@ -301,7 +309,7 @@ def main() -> None:
     setup(database_url)
     build(args.dossiers)
     token = token_for("tiepnhan")
-    codes = sample_codes(2000)
+    codes = sample_codes(2000, "000.00.01.H24")
     os.environ["MOTCUA_TRACKING_RATE"] = "100000000/60"  # the benchmark is one client address
     server = start_server(database_url, "24")
     try:

@@ -206,6 +206,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=("competent_agency", "status", "due_at", "id"), name="dossier_agency_inbox"),
             models.Index(fields=("receiving_unit", "received_at", "id"), name="dossier_unit_received"),
+            # The reception desk's inbox: its own dossiers by status, in due-date order.
+            models.Index(fields=("receiving_unit", "status", "due_at", "id"), name="dossier_unit_inbox"),
             models.Index(fields=("status", "due_at"), name="dossier_status_due"),
         ]
         verbose_name = _("dossier")

@@ -68,7 +68,8 @@ def mix(
 
 def test_tabs_and_counts(mix: dict[str, Dossier], desk_client: Client, frozen: None) -> None:
     page = desk_client.get(URL).content.decode()
-    assert counts(page) == {"can-xu-ly": 3, "sap-den-han": 1, "qua-han": 1, "cho-bo-sung": 1, "da-xong": 1}
+    # The "done" tab (the whole history) is not counted.
+    assert counts(page) == {"can-xu-ly": 3, "sap-den-han": 1, "qua-han": 1, "cho-bo-sung": 1}
     # To do, by due date: the overdue one first.
     assert codes(page) == [mix["overdue"].code, mix["soon"].code, mix["later"].code]
     assert "Overdue by" in page and 'class="row-overdue"' in page
@@ -88,7 +89,7 @@ def test_search_by_code_name_and_id_number(
 ) -> None:
     by_code = desk_client.get(URL, {"q": mix["soon"].code}).content.decode()
     assert codes(by_code) == [mix["soon"].code]
-    assert counts(by_code)["can-xu-ly"] == 1 and counts(by_code)["da-xong"] == 0
+    assert counts(by_code)["can-xu-ly"] == 1 and "da-xong" not in counts(by_code)
     by_name = desk_client.get(URL, {"q": "Còn Lâu"}).content.decode()
     assert codes(by_name) == [mix["later"].code]
     by_id = desk_client.get(URL, {"q": "024088000111"}).content.decode()
@@ -154,4 +155,4 @@ def test_query_count_does_not_grow_with_rows(
     many = measure()
     assert Dossier.objects.count() == 30
     assert few == many, (few, many)
-    assert few <= 8
+    assert few <= 12  # session, user, roles, one capped count per tab (5), the page, its relations
