@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
+from motcua.audit.services import access_record
 from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import ProcedureFilters, published_versions
 from motcua.documents.slips import receipt_slip_for, receipt_slip_pdf
@@ -485,6 +486,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     """
     user = _officer(request)
     dossier = _visible_dossier(user, code)
+    if request.method == "GET":
+        access_record(request, channel="web", action="view", object_type="dossier", object_ref=dossier.code)
     failed_action = ""
     action_errors: list[str] = []
     status = 200
@@ -577,6 +580,14 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
     attachment = dossier.attachments.filter(pk=attachment_id).first()
     if attachment is None or not attachment.file:
         raise Http404
+    access_record(
+        request,
+        channel="web",
+        action="download",
+        object_type="attachment",
+        object_ref=dossier.code,
+        detail=attachment.original_name,
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
@@ -599,6 +610,7 @@ def receipt_slip(request: HttpRequest, code: str) -> HttpResponse:
     Who: officers who may see the dossier; others get 404.
     """
     dossier = _visible_dossier(_officer(request), code)
+    access_record(request, channel="web", action="print", object_type="receipt", object_ref=dossier.code)
     pdf = receipt_slip_pdf(receipt_slip_for(dossier))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-01-{dossier.code}.pdf"'

@@ -60,3 +60,13 @@ def test_competent_agency_sees_and_acts_monitor_only_sees(
     page = client.get(dossier_urls[0]).content.decode()
     assert "You may view this dossier but not act on it." in page
     assert client.post(dossier_urls[0], {"hanh_dong": "tu-choi", "tu-choi-reason": "x"}).status_code == 403
+
+
+def test_views_of_personal_data_are_logged(desk_client: Client, dossier_urls: list[str]) -> None:
+    from motcua.audit.models import AccessLog
+
+    for path in dossier_urls:
+        assert desk_client.get(path).status_code == 200, path
+    logged = list(AccessLog.objects.values_list("channel", "action", "user__username"))
+    assert logged.count(("web", "view", "desk-officer")) == 1
+    assert ("web", "download", "desk-officer") in logged and ("web", "print", "desk-officer") in logged
