@@ -83,7 +83,14 @@ def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
 
     assert Dossier.objects.count() >= 150
     statuses = set(Dossier.objects.values_list("status", flat=True))
-    assert {DossierStatus.RECEIVED, DossierStatus.WAITING_SUPPLEMENT, DossierStatus.REFUSED} <= statuses
+    assert {
+        DossierStatus.RECEIVED,
+        DossierStatus.IN_PROGRESS,
+        DossierStatus.WAITING_SUPPLEMENT,
+        DossierStatus.FINISHED,
+        DossierStatus.RETURNED,
+        DossierStatus.REFUSED,
+    } <= statuses
     assert ProcessDefinition.objects.filter(status=DefinitionStatus.ACTIVE).count() >= 40
     dossier = Dossier.objects.select_related("applicant").first()
     assert dossier is not None

@@ -19,7 +19,7 @@ from motcua.org.models import Agency
 from motcua.workdays.calendar import VIETNAM_TZ
 from motcua.workdays.selectors import working_calendar
 
-from .services import dossier_receive, dossier_refuse, dossier_supplement_request
+from .services import dossier_receive, dossier_refuse, dossier_return_result, dossier_supplement_request
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thu", "Quốc", "Thanh", "Ngọc", "Đức", "Hải"]
@@ -59,6 +59,28 @@ class DemoReport:
     waiting: int = 0
     refused: int = 0
     skipped: int = 0
+    in_progress: int = 0
+    finished: int = 0
+    returned: int = 0
+
+
+# Main-path actions, in the order a dossier takes them through the default process.
+FORWARD_KINDS = ("forward", "approve", "finish")
+
+
+def _advance(dossier: Any, admin: User, steps: int, start: datetime) -> tuple[Any, datetime]:
+    """Move a demo dossier ``steps`` actions along its process (as the system administrator)."""
+    from motcua.workflow.engine import available_actions, process_act
+
+    moment = start
+    for _ in range(steps):
+        actions = [a for a in available_actions(dossier, admin) if a.kind in FORWARD_KINDS]
+        if not actions:
+            break
+        moment += timedelta(hours=3)
+        process_act(dossier, admin, actions[0].pk, comment="Đồng ý", at=moment)
+        dossier.refresh_from_db()
+    return dossier, moment
 
 
 def _citizen(rng: random.Random, commune: AdministrativeUnit) -> dict[str, Any]:
@@ -101,6 +123,7 @@ def _received_moment(rng: random.Random, days_back: int) -> datetime:
 def demo_dossiers_create(count: int = 240, *, seed: int = 2026, days_back: int = 90) -> DemoReport:
     rng = random.Random(seed)
     report = DemoReport()
+    admin = User.objects.get(username="admin")
     officers = {
         "000.00.01.H24": User.objects.get(username="tiepnhan"),
         "001.00.41.H24": User.objects.get(username="tiepnhan.bacgiang"),
@@ -155,4 +178,19 @@ def demo_dossiers_create(count: int = 240, *, seed: int = 2026, days_back: int =
                 now=dossier.received_at + timedelta(hours=1),
             )
             report.refused += 1
+        elif roll < 0.85:
+            # Most past dossiers went through their process; recent ones are still being handled.
+            dossier, moment = _advance(dossier, admin, rng.choice([1, 2, 3, 10, 10, 10]), dossier.received_at)
+            if dossier.status == "finished" and rng.random() < 0.8:
+                dossier_return_result(
+                    dossier,
+                    officers[unit_code],
+                    method=rng.choice(["counter", "online", "post"]),
+                    at=moment + timedelta(hours=2),
+                )
+                report.returned += 1
+            elif dossier.status == "finished":
+                report.finished += 1
+            elif dossier.status == "in_progress":
+                report.in_progress += 1
     return report

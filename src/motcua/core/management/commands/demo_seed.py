@@ -59,9 +59,17 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 _(
-                    "Demo dossiers: %(n)d received, of which %(w)d wait for a supplement and %(r)d were refused."
+                    "Demo dossiers: %(n)d received; %(p)d in progress, %(w)d waiting for a supplement, "
+                    "%(f)d finished, %(t)d returned, %(r)d refused."
                 )
-                % {"n": dossiers.received, "w": dossiers.waiting, "r": dossiers.refused}
+                % {
+                    "n": dossiers.received,
+                    "p": dossiers.in_progress,
+                    "w": dossiers.waiting,
+                    "f": dossiers.finished,
+                    "t": dossiers.returned,
+                    "r": dossiers.refused,
+                }
             )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
@@ -69,5 +77,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<22} {account.full_name:<20} {account.roles}")
         self.stdout.write("")
         self.stdout.write(
-            _("Public portal: http://127.0.0.1:8000/   Officers: http://127.0.0.1:8000/quan-tri/")
+            _(
+                "Public portal: http://127.0.0.1:8000/   One-stop office: http://127.0.0.1:8000/mot-cua/   "
+                "Administration: http://127.0.0.1:8000/quan-tri/"
+            )
         )
