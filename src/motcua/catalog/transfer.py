@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Prefetch
@@ -22,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.core.jsonfiles import json_parse
 from motcua.core.text import fold
 from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import Agency
@@ -235,46 +235,13 @@ def procedure_list_csv(versions: Iterable[ProcedureVersion]) -> str:
 # --- import -------------------------------------------------------------------------------
 
 
-def _where(path: Iterable[Any], data: Mapping[str, Any]) -> str:
-    """Turn a JSON path into 'procedures[3] (1.001193) › versions[0] › components[1] › code'."""
-    parts: list[str] = []
-    node: Any = data
-    for step in path:
-        if isinstance(step, int):
-            label = f"[{step}]"
-            try:
-                node = node[step]
-            except (IndexError, KeyError, TypeError):
-                node = None
-            if isinstance(node, Mapping):
-                key = node.get("national_code") or node.get("code") or node.get("number") or node.get("level")
-                if key is not None:
-                    label += f" ({key})"
-            parts[-1] = parts[-1] + label if parts else label
-        else:
-            parts.append(str(step))
-            node = node.get(step) if isinstance(node, Mapping) else None
-    return " › ".join(parts) or _("(file)")
-
-
-def _schema_errors(data: Any) -> list[str]:
-    validator = jsonschema.Draft202012Validator(catalog_schema(), format_checker=jsonschema.FormatChecker())
-    errors = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        errors.append(
-            f"{_where(error.absolute_path, data if isinstance(data, Mapping) else {})}: {error.message}"
-        )
-        if len(errors) >= MAX_REPORTED_ERRORS:
-            break
-    return errors
+def _record_label(node: Mapping[str, Any]) -> str | None:
+    key = node.get("national_code") or node.get("code") or node.get("number") or node.get("level")
+    return None if key is None else str(key)
 
 
 def catalog_parse(raw: bytes | str) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogImportError([_("The file is not valid JSON: %(error)s") % {"error": exc}]) from exc
-    errors = _schema_errors(data)
+    data, errors = json_parse(raw, catalog_schema(), _record_label, MAX_REPORTED_ERRORS)
     if errors:
         raise CatalogImportError(errors)
     result: dict[str, Any] = data

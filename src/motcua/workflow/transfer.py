@@ -9,13 +9,12 @@ definition is always a new draft; it is activated like any other (after validati
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Procedure
+from motcua.core.jsonfiles import json_parse
 from motcua.geo.models import Level
 from motcua.org.models import Agency
 from motcua.org.scoping import Capability, can
@@ -99,48 +99,15 @@ def definition_export(definition: ProcessDefinition) -> dict[str, Any]:
 # --- import -------------------------------------------------------------------------------
 
 
-def _where(path: Iterable[Any], data: Mapping[str, Any]) -> str:
-    """Turn a JSON path into 'steps[2] (tham-dinh) › share_percent' or 'actions[0] (tiep-nhan › forward)'."""
-    parts: list[str] = []
-    node: Any = data
-    for step in path:
-        if isinstance(step, int):
-            label = f"[{step}]"
-            try:
-                node = node[step]
-            except (IndexError, KeyError, TypeError):
-                node = None
-            if isinstance(node, Mapping):
-                if isinstance(node.get("from"), str) and isinstance(node.get("kind"), str):
-                    label += f" ({node['from']} › {node['kind']})"
-                elif isinstance(node.get("code"), str):
-                    label += f" ({node['code']})"
-            parts[-1] = parts[-1] + label if parts else label
-        else:
-            parts.append(str(step))
-            node = node.get(step) if isinstance(node, Mapping) else None
-    return " › ".join(parts) or _("(file)")
-
-
-def _schema_errors(data: Any) -> list[str]:
-    validator = jsonschema.Draft202012Validator(process_schema(), format_checker=jsonschema.FormatChecker())
-    errors = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        errors.append(
-            f"{_where(error.absolute_path, data if isinstance(data, Mapping) else {})}: {error.message}"
-        )
-        if len(errors) >= MAX_REPORTED_ERRORS:
-            break
-    return errors
+def _record_label(node: Mapping[str, Any]) -> str | None:
+    if isinstance(node.get("from"), str) and isinstance(node.get("kind"), str):
+        return f"{node['from']} › {node['kind']}"
+    return node["code"] if isinstance(node.get("code"), str) else None
 
 
 def definition_parse(raw: bytes | str) -> dict[str, Any]:
     """The decoded file, or ``ProcessImportError`` if it is not JSON or does not follow the schema."""
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProcessImportError([_("The file is not valid JSON: %(error)s") % {"error": exc}]) from exc
-    errors = _schema_errors(data)
+    data, errors = json_parse(raw, process_schema(), _record_label, MAX_REPORTED_ERRORS)
     if errors:
         raise ProcessImportError(errors)
     result: dict[str, Any] = data
