@@ -13,4 +13,6 @@ urlpatterns = [
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("ho-so/<str:code>/mau-01.pdf", views.receipt_slip, name="receipt-slip"),
+    path("ho-so/<str:code>/mau-02.pdf", views.supplement_slip, name="supplement-slip"),
+    path("ho-so/<str:code>/mau-03.pdf", views.refusal_slip, name="refusal-slip"),
 ]

@@ -9,6 +9,7 @@ hint that it exists.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -28,7 +29,7 @@ from motcua.accounts.models import User
 from motcua.audit.services import access_record
 from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import ProcedureFilters, published_versions
-from motcua.documents.slips import receipt_slip_for, receipt_slip_pdf
+from motcua.documents.slips import receipt_slip_for, receipt_slip_pdf, refusal_slip_pdf, supplement_slip_pdf
 from motcua.dossiers.models import Dossier, DossierAction, DossierEvent, DossierStatus
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossier_timeline, dossiers_visible_to, inbox_page
 from motcua.dossiers.services import (
@@ -615,3 +616,36 @@ def receipt_slip(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-01-{dossier.code}.pdf"'
     return response
+
+
+def _slip_response(
+    request: HttpRequest, code: str, form: str, build: Callable[[Dossier], bytes | None]
+) -> HttpResponse:
+    dossier = _visible_dossier(_officer(request), code)
+    pdf = build(dossier)
+    if pdf is None:
+        raise Http404
+    access_record(request, channel="web", action="print", object_type=f"slip-{form}", object_ref=dossier.code)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{form}-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def supplement_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """Mẫu 02 (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ) for the latest supplement request; 404 if none.
+
+    Who: officers who may see the dossier; others get 404.
+    """
+    return _slip_response(request, code, "02", supplement_slip_pdf)
+
+
+@login_required
+@require_GET
+def refusal_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """Mẫu 03 (Phiếu từ chối tiếp nhận, giải quyết hồ sơ) with the refusal's reason; 404 if not refused.
+
+    Who: officers who may see the dossier; others get 404.
+    """
+    return _slip_response(request, code, "03", refusal_slip_pdf)

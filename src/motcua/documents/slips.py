@@ -155,3 +155,47 @@ def receipt_slip_for(dossier: Dossier) -> ReceiptSlip:
         register_note=dossier.code,
         components=components,
     )
+
+
+def _slip_context(dossier: Dossier, *, officer: str, title: str, issued_at: datetime) -> dict[str, object]:
+    unit = dossier.receiving_unit
+    tracking_url = f"{settings.MOTCUA_PUBLIC_URL}/tra-cuu-ho-so/?ma={dossier.code}"
+    return {
+        "title": f"{title} {dossier.code}",
+        "agency": unit.name,
+        "parent_agency": unit.parent.name if unit.parent is not None else "",
+        "number": dossier.code,
+        "place": _place_of(unit.admin_unit),
+        "issued_at": timezone.localtime(issued_at),
+        "code": dossier.code,
+        "applicant": dossier.applicant.full_name,
+        "procedure": dossier.procedure_version.name,
+        "phone": unit.phone,
+        "officer": officer,
+        "tracking_url": tracking_url,
+        "qr": qr_svg(tracking_url),
+    }
+
+
+def supplement_slip_pdf(dossier: Dossier) -> bytes | None:
+    """Mẫu 02 for the dossier's latest supplement request (every missing item listed at once), or None."""
+    pause = dossier.pauses.select_related("requested_by").order_by("-started_at", "-id").first()
+    if pause is None:
+        return None
+    officer = pause.requested_by.full_name if pause.requested_by is not None else ""
+    context = _slip_context(
+        dossier, officer=officer, title="Phiếu yêu cầu bổ sung hồ sơ", issued_at=pause.started_at
+    )
+    context.update(items=[str(item) for item in pause.missing_items] or [pause.reason], reason=pause.reason)
+    return render_pdf("documents/slip_02_supplement.html", context)
+
+
+def refusal_slip_pdf(dossier: Dossier) -> bytes | None:
+    """Mẫu 03 with the reason given when the dossier was refused, or None if it was not refused."""
+    event = dossier.events.filter(to_status="refused").select_related("actor").order_by("-at", "-id").first()
+    if event is None:
+        return None
+    officer = event.actor.full_name if event.actor is not None else ""
+    context = _slip_context(dossier, officer=officer, title="Phiếu từ chối hồ sơ", issued_at=event.at)
+    context.update(reason=event.comment)
+    return render_pdf("documents/slip_03_refusal.html", context)

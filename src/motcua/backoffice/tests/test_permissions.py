@@ -70,3 +70,37 @@ def test_views_of_personal_data_are_logged(desk_client: Client, dossier_urls: li
     logged = list(AccessLog.objects.values_list("channel", "action", "user__username"))
     assert logged.count(("web", "view", "desk-officer")) == 1
     assert ("web", "download", "desk-officer") in logged and ("web", "print", "desk-officer") in logged
+
+
+def test_supplement_and_refusal_slips(
+    desk_client: Client, catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from motcua.dossiers.services import dossier_refuse, dossier_supplement_request
+
+    def text(response: Any) -> str:
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        reader = PdfReader(io.BytesIO(response.content))
+        return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+    dossier = receive(desk_officer, org["desk"], person, vn(2026, 3, 2, 9))
+    base = f"/mot-cua/ho-so/{dossier.code}/"
+    assert desk_client.get(base + "mau-02.pdf").status_code == 404  # no request yet
+    assert desk_client.get(base + "mau-03.pdf").status_code == 404  # not refused
+    dossier_supplement_request(
+        dossier, desk_officer, ["Giấy chứng sinh", "Sổ hộ khẩu"], "Thiếu giấy tờ", now=vn(2026, 3, 2, 10)
+    )
+    slip = text(desk_client.get(base + "mau-02.pdf"))
+    assert (
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in slip
+        and "Giấy chứng sinh" in slip
+        and "Sổ hộ khẩu" in slip
+    )
+    assert dossier.code in slip
+    dossier.refresh_from_db()
+    dossier_refuse(dossier, desk_officer, "Không thuộc thẩm quyền giải quyết")
+    slip = text(desk_client.get(base + "mau-03.pdf"))
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in slip and "Không thuộc thẩm quyền giải quyết" in slip
