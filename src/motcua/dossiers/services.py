@@ -287,7 +287,7 @@ def _remove_files(paths: Iterable[str]) -> None:
             default_storage.delete(path)
 
 
-def _event(
+def dossier_event_add(
     dossier: Dossier,
     *,
     actor: User | None,
@@ -359,7 +359,8 @@ def _lock(dossier: Dossier, user: User) -> Dossier:
     return current
 
 
-def _bump(dossier: Dossier, fields: list[str]) -> None:
+def dossier_lock_bump(dossier: Dossier, fields: Sequence[str] = ()) -> None:
+    """Save ``fields`` and move the optimistic-lock version on (a stale screen is then refused)."""
     dossier.lock_version += 1
     dossier.save(update_fields=[*fields, "lock_version"])
 
@@ -567,7 +568,7 @@ def dossier_receive(
                 created_by=user,
             )
             _attachments_store(dossier, checked, source=source, officer=user, pause=None, stored=stored)
-            _event(
+            dossier_event_add(
                 dossier,
                 actor=user,
                 action=DossierAction.RECEIVED,
@@ -641,8 +642,8 @@ def dossier_supplement_request(
         previous = current.status
         current.status = DossierStatus.WAITING_SUPPLEMENT
         current.supplement_count += 1
-        _bump(current, ["status", "supplement_count"])
-        _event(
+        dossier_lock_bump(current, ["status", "supplement_count"])
+        dossier_event_add(
             current,
             actor=user,
             action=DossierAction.SUPPLEMENT_REQUESTED,
@@ -703,8 +704,8 @@ def dossier_supplement_receive(
             previous_due = current.due_at
             current.due_at = _statutory_deadline(working_calendar(), current, pauses)
             current.status = DossierStatus.IN_PROGRESS
-            _bump(current, ["status", "due_at"])
-            _event(
+            dossier_lock_bump(current, ["status", "due_at"])
+            dossier_event_add(
                 current,
                 actor=user,
                 action=DossierAction.SUPPLEMENT_RECEIVED,
@@ -742,8 +743,8 @@ def dossier_refuse(
         PausePeriod.objects.filter(dossier=current, ended_at__isnull=True).update(ended_at=now)
         current.status = DossierStatus.REFUSED
         current.finished_at = now
-        _bump(current, ["status", "finished_at"])
-        _event(
+        dossier_lock_bump(current, ["status", "finished_at"])
+        dossier_event_add(
             current,
             actor=user,
             action=DossierAction.REFUSED,
@@ -793,8 +794,8 @@ def dossier_finish(
         previous = current.status
         current.status = DossierStatus.FINISHED
         current.finished_at = now
-        _bump(current, ["status", "finished_at"])
-        _event(
+        dossier_lock_bump(current, ["status", "finished_at"])
+        dossier_event_add(
             current,
             actor=user,
             action=RESULT_READY,
@@ -856,8 +857,8 @@ def dossier_return_result(
             raise ValidationError(_("A result cannot be returned before it was ready."), code="time_order")
         current.status = DossierStatus.RETURNED
         current.returned_at = at
-        _bump(current, ["status", "returned_at"])
-        _event(
+        dossier_lock_bump(current, ["status", "returned_at"])
+        dossier_event_add(
             current,
             actor=officer,
             action=RETURNED,

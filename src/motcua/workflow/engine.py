@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,8 +35,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.models import ProcedureVersion
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStatus, PausePeriod
-from motcua.dossiers.notices import dossier_notify
+from motcua.dossiers.models import Dossier, DossierStatus, PausePeriod
 from motcua.org.models import Agency, Role
 from motcua.org.scoping import AnyUser
 from motcua.workdays.calendar import DeadlineUnit, WorkingCalendar
@@ -190,38 +188,6 @@ def _close_consultations(dossier: Dossier, at: datetime) -> None:
     # action, which the timeline shows as withdrawn; no event (the ending transition logs one).
     for consultation in StepInstance.objects.filter(dossier=dossier, ended_at__isnull=True, parallel=True):
         _close(consultation, at=max(at, consultation.started_at), user=None, action=None, comment="")
-
-
-def _log(
-    dossier: Dossier,
-    *,
-    actor: User,
-    action: str,
-    from_status: str,
-    comment: str,
-    public: bool,
-    at: datetime,
-    data: dict[str, Any],
-) -> DossierEvent:
-    event = DossierEvent.objects.create(
-        dossier=dossier,
-        at=at,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=dossier.status,
-        comment=comment,
-        public=public,
-        data=data,
-    )
-    if public:
-        dossier_notify(dossier, event)
-    return event
-
-
-def _bump(dossier: Dossier, fields: Sequence[str] = ()) -> None:
-    dossier.lock_version += 1
-    dossier.save(update_fields=[*fields, "lock_version"])
 
 
 def _lock(dossier: Dossier, expected_lock_version: int | None) -> Dossier:
@@ -463,12 +429,12 @@ def _move(
     from_status = dossier.status
     if dossier.status == DossierStatus.RECEIVED:
         dossier.status = DossierStatus.IN_PROGRESS
-    _bump(dossier, ["status"])
+    dossier_services.dossier_lock_bump(dossier, ["status"])
     # The applicant sees approvals and hand-overs between agencies (Mẫu 05), not moves inside one office.
     public = action.kind == ActionKind.APPROVE or (
         action.kind == ActionKind.FORWARD and opened.agency_id != instance.agency_id
     )
-    _log(
+    dossier_services.dossier_event_add(
         dossier,
         actor=officer,
         action=EVENT_ACTIONS[action.kind],
@@ -544,8 +510,8 @@ def _consult(
     from_status = dossier.status
     if dossier.status == DossierStatus.RECEIVED:
         dossier.status = DossierStatus.IN_PROGRESS
-    _bump(dossier, ["status"])
-    _log(
+    dossier_services.dossier_lock_bump(dossier, ["status"])
+    dossier_services.dossier_event_add(
         dossier,
         actor=officer,
         action=EVENT_ACTIONS[ActionKind.CONSULT],
@@ -573,8 +539,8 @@ def _answer(
             code="forbidden",
         )
     _close(consultation, at=at, user=officer, action=action, comment=comment)
-    _bump(dossier)
-    _log(
+    dossier_services.dossier_lock_bump(dossier)
+    dossier_services.dossier_event_add(
         dossier,
         actor=officer,
         action=CONSULTATION_ANSWERED,

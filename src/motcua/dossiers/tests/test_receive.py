@@ -274,7 +274,7 @@ def test_a_failure_after_files_were_stored_removes_them(
     def boom(*args: Any, **kwargs: Any) -> DossierEvent:
         raise RuntimeError("crash while logging")
 
-    monkeypatch.setattr(services, "_event", boom)
+    monkeypatch.setattr(services, "dossier_event_add", boom)
     with pytest.raises(RuntimeError):
         dossier_receive(**receive_kwargs(desk_officer, org, person))
     assert Dossier.objects.count() == 0 and Attachment.objects.count() == 0
