@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import time
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -241,6 +242,14 @@ except ValueError as exc:
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "")
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "")
 MOTCUA_PAGE_SIZE = int(os.environ.get("MOTCUA_PAGE_SIZE", "20"))
+# A running dossier is flagged "at risk" when less office time than this many working days is left (so the
+# agency still has time to apologise with a new date, at least one working day before the due date).
+try:
+    MOTCUA_AT_RISK_WORKING_DAYS = Decimal(os.environ.get("MOTCUA_AT_RISK_WORKING_DAYS", "2"))
+except ArithmeticError as exc:
+    raise ImproperlyConfigured(
+        "MOTCUA_AT_RISK_WORKING_DAYS must be a number of working days such as 2"
+    ) from exc
 # Public dossier tracking: at most N look-ups per client address per window of S seconds ("N/S"), so that
 # guessing the second factor of someone else's dossier stays impractical.
 try:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,7 @@ class TimeLeft:
     overdue: bool = False
     paused: bool = False
     urgent: bool = False  # less than one working day left
+    at_risk: bool = False  # less than MOTCUA_AT_RISK_WORKING_DAYS left
 
 
 def working_duration_text(delta: timedelta, day_length: timedelta) -> str:
@@ -51,7 +53,9 @@ def time_left(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> Tim
             _("Overdue by %(time)s") % {"time": working_duration_text(remaining, length)}, overdue=True
         )
     return TimeLeft(
-        _("%(time)s left") % {"time": working_duration_text(remaining, length)}, urgent=remaining < length
+        _("%(time)s left") % {"time": working_duration_text(remaining, length)},
+        urgent=remaining < length,
+        at_risk=remaining < length * float(settings.MOTCUA_AT_RISK_WORKING_DAYS),
     )
 
 

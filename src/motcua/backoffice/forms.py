@@ -13,8 +13,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.catalog.models import Component
+from motcua.catalog.models import Component, Result
 from motcua.dossiers.models import ApplicantKind, Channel, Sex
+from motcua.dossiers.services import ReturnMethod
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
 
@@ -186,6 +187,129 @@ class EngineActionForm(forms.Form):
     def items(self) -> list[str] | None:
         lines = [line.strip() for line in self.cleaned_data["missing_items"].splitlines() if line.strip()]
         return lines or None
+
+
+class ResultChoiceField(forms.ModelChoiceField[Result]):
+    def label_from_instance(self, obj: Result) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class ResultAddForm(forms.Form):
+    """A result document: the PDF uploaded in ``RESULT_FILE_FIELD``, or generated when none is given."""
+
+    result = ResultChoiceField(
+        label=gettext_lazy("Result in the catalog"),
+        queryset=Result.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    number = forms.CharField(
+        label=gettext_lazy("Document number"),
+        required=False,
+        max_length=80,
+        help_text=gettext_lazy("Leave empty to number it after the dossier code (…/KQ1)."),
+    )
+    issued_on = forms.DateField(
+        label=gettext_lazy("Issued on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Today when empty."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, results: QuerySet[Result] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["result"]
+        assert isinstance(field, ResultChoiceField)
+        if results is not None:
+            field.queryset = results
+            if len(results) == 1:
+                field.initial = results[0].pk
+
+
+# The file input of ``ResultAddForm`` (outside the form: read like the components' files).
+RESULT_FILE_FIELD = "tep-ket-qua"
+
+
+class ResultRemoveForm(forms.Form):
+    document_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class LockOnlyForm(forms.Form):
+    """An action with nothing to fill in (approving the results)."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ApologyForm(forms.Form):
+    """Mẫu 04: the reason for the delay and the new date (the end of that day's office hours)."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    new_date = forms.DateField(
+        label=gettext_lazy("New date for the result"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "A working day after the current due date; the result is due at the close of office."
+        ),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("The applicant's request (reference, reason)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ReturnForm(forms.Form):
+    """How the result reaches the applicant."""
+
+    method = forms.ChoiceField(
+        label=gettext_lazy("Returned"),
+        choices=ReturnMethod.choices,
+        initial=ReturnMethod.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    receiver = forms.CharField(
+        label=gettext_lazy("Collected by"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("At the counter: who collected it, when not the applicant."),
+    )
+    postal_reference = forms.CharField(
+        label=gettext_lazy("Postal item number"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("By post: the number on the postal receipt."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class CounterDecisionForm(forms.Form):
+    """Mẫu 02 or Mẫu 03 at the counter: the applicant's name is enough, no dossier is received."""
+
+    missing_items = forms.CharField(
+        label=gettext_lazy("Missing or incomplete items (one per line)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for refusal"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["missing_items"].splitlines() if line.strip()]
 
 
 def file_field_name(component: Component) -> str:

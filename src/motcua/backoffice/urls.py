@@ -15,4 +15,9 @@ urlpatterns = [
     path("ho-so/<str:code>/mau-01.pdf", views.receipt_slip, name="receipt-slip"),
     path("ho-so/<str:code>/mau-02.pdf", views.supplement_slip, name="supplement-slip"),
     path("ho-so/<str:code>/mau-03.pdf", views.refusal_slip, name="refusal-slip"),
+    path("ho-so/<str:code>/mau-04.pdf", views.apology_slip, name="apology-slip"),
+    path(
+        "ho-so/<str:code>/ket-qua/<int:document_id>/", views.result_document_download, name="result-document"
+    ),
+    path("tiep-nhan/phieu/<int:decision_id>.pdf", views.counter_slip, name="counter-slip"),
 ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,23 +22,51 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
 from motcua.audit.services import access_record
-from motcua.catalog.models import Component, ProcedureVersion
+from motcua.catalog.models import Component, ProcedureVersion, Result
 from motcua.catalog.selectors import ProcedureFilters, published_versions
-from motcua.documents.slips import receipt_slip_for, receipt_slip_pdf, refusal_slip_pdf, supplement_slip_pdf
-from motcua.dossiers.models import Dossier, DossierAction, DossierEvent, DossierStatus
+from motcua.documents.slips import (
+    apology_slip_pdf,
+    counter_decision_pdf,
+    receipt_slip_for,
+    receipt_slip_pdf,
+    refusal_slip_pdf,
+    supplement_slip_pdf,
+)
+from motcua.dossiers.counter import counter_decision_issue
+from motcua.dossiers.models import (
+    CounterDecision,
+    CounterDecisionKind,
+    Dossier,
+    DossierAction,
+    DossierEvent,
+    DossierStatus,
+    ResultDocument,
+)
+from motcua.dossiers.results import (
+    may_approve_result,
+    may_prepare_result,
+    result_document_add,
+    result_document_remove,
+    result_documents_approve,
+)
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossier_timeline, dossiers_visible_to, inbox_page
 from motcua.dossiers.services import (
     SUPPLEMENT_REQUEST_WORKING_DAYS,
+    apology_deadline,
+    dossier_apologise,
     dossier_receive,
     dossier_refuse,
+    dossier_return_result,
     dossier_supplement_receive,
     dossier_supplement_request,
+    dossier_withdraw,
 )
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import RECEIVING_KINDS, Agency
@@ -50,11 +79,19 @@ from motcua.workflow.selectors import dossier_steps
 
 from .display import statutory_time_label, time_left
 from .forms import (
+    RESULT_FILE_FIELD,
+    ApologyForm,
+    CounterDecisionForm,
     EngineActionForm,
+    LockOnlyForm,
     ReceptionForm,
     RefuseForm,
+    ResultAddForm,
+    ResultRemoveForm,
+    ReturnForm,
     SupplementReceiveForm,
     SupplementRequestForm,
+    WithdrawForm,
     file_field_name,
     files_by_component,
 )
@@ -159,7 +196,16 @@ def reception(request: HttpRequest) -> HttpResponse:
         results = list(
             published_versions(ProcedureFilters(q=q, province=filters.province, on=today))[:SEARCH_RESULTS]
         )
+    decision_id = request.GET.get("phieu", "")
+    shown_decision = (
+        CounterDecision.objects.select_related("unit").filter(pk=int(decision_id)).first()
+        if decision_id.isdigit()
+        else None
+    )
+    if shown_decision is not None and not can(user, Capability.DOSSIER_RECEIVE, shown_decision.unit):
+        shown_decision = None
     context: dict[str, Any] = {
+        "counter_decision": shown_decision,
         "nav": "reception",
         "units": units,
         "unit": unit,
@@ -179,9 +225,17 @@ def reception(request: HttpRequest) -> HttpResponse:
     components = list(Component.objects.filter(version=version).order_by("position", "id"))
     communes = _communes(province)
     errors: list[str] = []
+    outcome = request.POST.get("ket_qua", OUTCOME_RECEIVE) if request.method == "POST" else ""
+    counter_form = CounterDecisionForm(request.POST if outcome in COUNTER_OUTCOMES else None)
     if request.method == "POST":
         form = ReceptionForm(request.POST, communes=communes)
-        if form.is_valid():
+        if form.is_valid() and outcome in COUNTER_OUTCOMES:
+            issued, errors = _counter_decision(request, user, unit, version, form, counter_form, outcome)
+            if issued is not None:
+                query = QueryDict(mutable=True)
+                query.update({"don_vi": str(unit.pk), "phieu": str(issued.pk)})
+                return redirect(f"{reverse('backoffice:reception')}?{query.urlencode()}")
+        elif form.is_valid():
             receipts: dict[str, str] = request.session.get(SESSION_RECEIPTS, {})
             nonce = form.cleaned_data["nonce"]
             if nonce in receipts:
@@ -227,12 +281,66 @@ def reception(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "form": form,
+            "counter_form": counter_form,
+            "outcome": outcome,
             "errors": errors,
             "components": [(c, file_field_name(c)) for c in components],
             "files_lost": bool(errors) and bool(request.FILES),
         }
     )
     return render(request, "backoffice/reception.html", context)
+
+
+OUTCOME_RECEIVE = "tiep-nhan"
+COUNTER_OUTCOMES = {"bo-sung": CounterDecisionKind.COMPLETION, "tu-choi": CounterDecisionKind.REFUSAL}
+
+
+def _counter_decision(
+    request: HttpRequest,
+    user: User,
+    unit: Agency,
+    version: ProcedureVersion,
+    form: ReceptionForm,
+    counter_form: CounterDecisionForm,
+    outcome: str,
+) -> tuple[CounterDecision | None, list[str]]:
+    """Mẫu 02 or Mẫu 03 at the counter: no dossier is received. The form's one-time token makes a
+    second submission show the slip already issued instead of issuing another."""
+    if not counter_form.is_valid():
+        return None, _errors(counter_form)
+    receipts: dict[str, str] = request.session.get(SESSION_RECEIPTS, {})
+    nonce = form.cleaned_data["nonce"]
+    previous = receipts.get(nonce, "")
+    if previous.startswith("phieu:"):
+        decision = CounterDecision.objects.filter(pk=int(previous[6:])).first()
+        if decision is not None:
+            return decision, []
+    applicant = form.applicant_data()
+    try:
+        decision = counter_decision_issue(
+            officer=user,
+            unit=unit,
+            procedure_version=version,
+            kind=COUNTER_OUTCOMES[outcome],
+            applicant_name=applicant["full_name"],
+            applicant_id_number=applicant["id_number"],
+            applicant_phone=applicant["phone"],
+            applicant_email=applicant["email"],
+            missing_items=counter_form.items(),
+            reason=counter_form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        return None, list(exc.messages)
+    receipts[nonce] = f"phieu:{decision.pk}"
+    request.session[SESSION_RECEIPTS] = dict(list(receipts.items())[-SESSION_RECEIPTS_KEPT:])
+    if decision.kind == CounterDecisionKind.COMPLETION:
+        text = _(
+            "Mẫu 02 %(number)s issued: the applicant completes the dossier and files it again; nothing was received."
+        )
+    else:
+        text = _("Mẫu 03 %(number)s issued: the dossier is refused at the counter; nothing was received.")
+    messages.success(request, text % {"number": decision.number}, extra_tags="print-counter")
+    return decision, []
 
 
 # --- inbox ---------------------------------------------------------------------------------------
@@ -321,28 +429,43 @@ def _visible_dossier(user: User, code: str) -> Dossier:
     return dossier
 
 
-@dataclass(frozen=True)
-class ActionForms:
-    supplement_request: SupplementRequestForm
-    supplement_receive: SupplementReceiveForm
-    refuse: RefuseForm
-    engine: EngineActionForm
-
-
+# The dossier page's actions: the ``hanh_dong`` value posted, the form and the name the template uses.
 ACTION_SUPPLEMENT_REQUEST = "yeu-cau-bo-sung"
 ACTION_SUPPLEMENT_RECEIVE = "nhan-bo-sung"
 ACTION_REFUSE = "tu-choi"
 ACTION_ENGINE = "quy-trinh"
+ACTION_RESULT_ADD = "them-ket-qua"
+ACTION_RESULT_REMOVE = "xoa-ket-qua"
+ACTION_RESULT_APPROVE = "duyet-ket-qua"
+ACTION_APOLOGY = "xin-loi"
+ACTION_WITHDRAW = "rut-ho-so"
+ACTION_RETURN = "tra-ket-qua"
+
+ACTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
+    "supplement_request": (ACTION_SUPPLEMENT_REQUEST, SupplementRequestForm),
+    "supplement_receive": (ACTION_SUPPLEMENT_RECEIVE, SupplementReceiveForm),
+    "refuse": (ACTION_REFUSE, RefuseForm),
+    "engine": (ACTION_ENGINE, EngineActionForm),
+    "result_add": (ACTION_RESULT_ADD, ResultAddForm),
+    "result_remove": (ACTION_RESULT_REMOVE, ResultRemoveForm),
+    "result_approve": (ACTION_RESULT_APPROVE, LockOnlyForm),
+    "apology": (ACTION_APOLOGY, ApologyForm),
+    "withdraw": (ACTION_WITHDRAW, WithdrawForm),
+    "return_result": (ACTION_RETURN, ReturnForm),
+}
 
 
-def _fresh_forms(dossier: Dossier) -> ActionForms:
+def _action_forms(request: HttpRequest, dossier: Dossier, *, bound: bool) -> dict[str, forms.Form]:
+    """Every action's form: the posted one bound to the request when ``bound``, the others fresh."""
+    posted = request.POST.get("hanh_dong", "") if bound else ""
     initial = {"lock_version": dossier.lock_version}
-    return ActionForms(
-        SupplementRequestForm(initial=initial, prefix=ACTION_SUPPLEMENT_REQUEST),
-        SupplementReceiveForm(initial=initial, prefix=ACTION_SUPPLEMENT_RECEIVE),
-        RefuseForm(initial=initial, prefix=ACTION_REFUSE),
-        EngineActionForm(initial=initial, prefix=ACTION_ENGINE),
-    )
+    built: dict[str, forms.Form] = {}
+    for name, (slug, form_class) in ACTION_FORMS.items():
+        kwargs: dict[str, Any] = {"prefix": slug, "initial": initial}
+        if form_class is ResultAddForm:
+            kwargs["results"] = Result.objects.filter(version=dossier.procedure_version).order_by("id")
+        built[name] = form_class(request.POST if posted == slug else None, **kwargs)
+    return built
 
 
 def _with_lock(dossier: Dossier, lock_version: int) -> Dossier:
@@ -366,8 +489,25 @@ def _late_warning(request: HttpRequest) -> None:
     )
 
 
+def _due_from_date(day: date) -> datetime:
+    """The close of office on ``day``: what a new date for the result means (Mẫu 04)."""
+    sessions = working_calendar().office_sessions(day)
+    if not sessions:
+        raise ValidationError(
+            _("%(date)s is not a working day: choose a working day for the new date.")
+            % {"date": day.strftime("%d/%m/%Y")},
+            code="not_working_day",
+        )
+    return sessions[-1][1]
+
+
 def _act(
-    request: HttpRequest, user: User, dossier: Dossier, forms: ActionForms, *, has_process: bool
+    request: HttpRequest,
+    user: User,
+    dossier: Dossier,
+    action_forms: dict[str, forms.Form],
+    *,
+    has_process: bool,
 ) -> tuple[str, list[str]] | None:
     """Run the posted action. None on success (messages are queued); else the failed action and errors.
 
@@ -375,35 +515,34 @@ def _act(
     and refusal are actions of its steps); the dossier services' forms serve dossiers without a process.
     """
     action = request.POST.get("hanh_dong", "")
+    name = next((key for key, (slug, _cls) in ACTION_FORMS.items() if slug == action), None)
+    if name is None:
+        return action, [_("Unknown action.")]
+    form = action_forms[name]
+    if not form.is_valid():
+        return action, _errors(form)
+    data = form.cleaned_data
+    lock_version = data["lock_version"]
     try:
         if action in (ACTION_SUPPLEMENT_REQUEST, ACTION_REFUSE) and has_process:
             return action, [
                 _("This dossier follows an electronic process: use the actions of its current step.")
             ]
         if action == ACTION_SUPPLEMENT_REQUEST:
-            form = forms.supplement_request
-            if not form.is_valid():
-                return action, _errors(form)
+            assert isinstance(form, SupplementRequestForm)
             _updated, late = dossier_supplement_request(
-                _with_lock(dossier, form.cleaned_data["lock_version"]),
-                user,
-                form.items(),
-                form.cleaned_data["comment"].strip(),
+                _with_lock(dossier, lock_version), user, form.items(), data["comment"].strip()
             )
             messages.success(request, _("Supplement requested: the applicant is notified (Mẫu 02)."))
             if late:
                 _late_warning(request)
         elif action == ACTION_SUPPLEMENT_RECEIVE:
-            receive_form = forms.supplement_receive
-            if not receive_form.is_valid():
-                return action, _errors(receive_form)
             components = Component.objects.filter(version=dossier.procedure_version).order_by(
                 "position", "id"
             )
             files, errors = files_by_component(request.FILES, components)
             if errors:
                 return action, errors
-            lock_version = receive_form.cleaned_data["lock_version"]
             if has_process:
                 # Through the engine, so that the open steps' due dates move by the same wait.
                 updated = process_supplement_receive(dossier, user, files, expected_lock_version=lock_version)
@@ -415,28 +554,19 @@ def _act(
                 % {"due": timezone.localtime(updated.due_at).strftime("%H:%M %d/%m/%Y")},
             )
         elif action == ACTION_REFUSE:
-            refuse_form = forms.refuse
-            if not refuse_form.is_valid():
-                return action, _errors(refuse_form)
-            dossier_refuse(
-                _with_lock(dossier, refuse_form.cleaned_data["lock_version"]),
-                user,
-                refuse_form.cleaned_data["reason"],
-            )
+            dossier_refuse(_with_lock(dossier, lock_version), user, data["reason"])
             messages.success(request, _("The dossier is refused; the applicant is notified with the reason."))
         elif action == ACTION_ENGINE:
-            engine_form = forms.engine
-            if not engine_form.is_valid():
-                return action, _errors(engine_form)
-            action_id = engine_form.cleaned_data["action_id"]
+            assert isinstance(form, EngineActionForm)
+            action_id = data["action_id"]
             process_act(
                 dossier,
                 user,
                 action_id,
-                comment=engine_form.cleaned_data["comment"],
-                consulted_agency=engine_form.cleaned_data["consulted_agency"],
-                missing_items=engine_form.items(),
-                expected_lock_version=engine_form.cleaned_data["lock_version"],
+                comment=data["comment"],
+                consulted_agency=data["consulted_agency"],
+                missing_items=form.items(),
+                expected_lock_version=lock_version,
             )
             messages.success(request, _("Done: the dossier moved on in its process."))
             if ProcessAction.objects.filter(pk=action_id, kind=ActionKind.REQUEST_SUPPLEMENT).exists():
@@ -447,37 +577,65 @@ def _act(
                 )
                 if request_event is not None and request_event.data.get("late_request"):
                     _late_warning(request)
-        else:
-            return action, [_("Unknown action.")]
+        elif action == ACTION_RESULT_ADD:
+            upload = request.FILES.get(RESULT_FILE_FIELD)
+            document = result_document_add(
+                _with_lock(dossier, lock_version),
+                user,
+                result=data["result"],
+                upload=(upload.name or "ket-qua.pdf", upload.read()) if upload is not None else None,
+                number=data["number"],
+                issued_on=data["issued_on"],
+            )
+            messages.success(
+                request,
+                _("Result document %(number)s added; it awaits the leader's approval.")
+                % {"number": document.number},
+            )
+        elif action == ACTION_RESULT_REMOVE:
+            removed = ResultDocument.objects.filter(pk=data["document_id"], dossier=dossier).first()
+            if removed is None:
+                return action, [_("This result document no longer exists. Reload the page.")]
+            result_document_remove(removed, user, lock_version=lock_version)
+            messages.success(request, _("Result document %(number)s removed.") % {"number": removed.number})
+        elif action == ACTION_RESULT_APPROVE:
+            approved = result_documents_approve(_with_lock(dossier, lock_version), user)
+            messages.success(
+                request,
+                _("Approved: %(numbers)s.") % {"numbers": ", ".join(d.number for d in approved)},
+            )
+        elif action == ACTION_APOLOGY:
+            updated = dossier_apologise(
+                _with_lock(dossier, lock_version), user, data["reason"], _due_from_date(data["new_date"])
+            )
+            messages.success(
+                request,
+                _("Apology issued (Mẫu 04): the applicant is told the new date, %(due)s.")
+                % {"due": timezone.localtime(updated.due_at).strftime("%H:%M %d/%m/%Y")},
+                extra_tags="print-apology",
+            )
+        elif action == ACTION_WITHDRAW:
+            dossier_withdraw(_with_lock(dossier, lock_version), user, data["reason"])
+            messages.success(request, _("The dossier is withdrawn at the applicant's request."))
+        else:  # ACTION_RETURN
+            dossier_return_result(
+                _with_lock(dossier, lock_version),
+                user,
+                method=data["method"],
+                receiver=data["receiver"],
+                postal_reference=data["postal_reference"],
+            )
+            messages.success(request, _("The result is returned; the dossier is closed."))
     except ValidationError as exc:
         return action, list(exc.messages)
     return None
 
 
-def _posted_forms(request: HttpRequest, dossier: Dossier) -> ActionForms:
-    """The posted action's form bound to the request; the others fresh."""
-    action = request.POST.get("hanh_dong", "")
-    initial = {"lock_version": dossier.lock_version}
-
-    def data(name: str) -> Any:
-        return request.POST if action == name else None
-
-    return ActionForms(
-        SupplementRequestForm(
-            data(ACTION_SUPPLEMENT_REQUEST), prefix=ACTION_SUPPLEMENT_REQUEST, initial=initial
-        ),
-        SupplementReceiveForm(
-            data(ACTION_SUPPLEMENT_RECEIVE), prefix=ACTION_SUPPLEMENT_RECEIVE, initial=initial
-        ),
-        RefuseForm(data(ACTION_REFUSE), prefix=ACTION_REFUSE, initial=initial),
-        EngineActionForm(data(ACTION_ENGINE), prefix=ACTION_ENGINE, initial=initial),
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """One dossier: applicant, procedure, dates, files, process steps, history, pauses and the actions.
+    """One dossier: applicant, procedure, dates, files, result documents, process steps, history, pauses
+    and the actions.
 
     Who: officers who may see the dossier (``dossiers_visible_to``: a role in its receiving unit or its
     competent agency, or a global role); others get 404. Actions are offered to the receiving desk and the
@@ -496,8 +654,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         has_process = dossier_steps(dossier).exists()
         if not (_may_act(user, dossier) or available_actions(dossier, user)):
             raise PermissionDenied
-        forms = _posted_forms(request, dossier)
-        outcome = _act(request, user, dossier, forms, has_process=has_process)
+        action_forms = _action_forms(request, dossier, bound=True)
+        outcome = _act(request, user, dossier, action_forms, has_process=has_process)
         if outcome is None:
             return redirect("backoffice:dossier", code=dossier.code)
         failed_action, action_errors = outcome
@@ -505,18 +663,22 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         # Show the page as it is now (the failure changed nothing), keeping what the officer typed.
         dossier = _visible_dossier(user, code)
     else:
-        forms = _fresh_forms(dossier)
+        action_forms = _action_forms(request, dossier, bound=False)
 
     now = timezone.now()
     calendar = working_calendar()
     steps = list(dossier_steps(dossier))
     has_process = bool(steps)
     engine_actions = available_actions(dossier, user)
-    may_act = (_may_act(user, dossier) or bool(engine_actions)) and not dossier.is_closed
+    may_handle = _may_act(user, dossier)
+    may_act = (may_handle or bool(engine_actions)) and not dossier.is_closed
     attachments = list(
         dossier.attachments.select_related("component", "pause").order_by(
             "component__position", "pause_id", "id"
         )
+    )
+    result_documents = list(
+        dossier.result_documents.select_related("approved_by", "created_by").order_by("id")
     )
     components = list(Component.objects.filter(version=dossier.procedure_version).order_by("position", "id"))
     action_labels = dict(DossierAction.choices)
@@ -530,6 +692,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         for event in dossier_timeline(dossier)
     ]
     open_status = dossier.status in (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS)
+    apology_until = apology_deadline(calendar, dossier) if may_act else None
+    left = time_left(dossier, calendar, now)
     context = {
         "nav": "inbox",
         "dossier": dossier,
@@ -538,8 +702,10 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             dossier.procedure_version.statutory_time, dossier.procedure_version.time_unit
         ),
         "applicant": dossier.applicant,
-        "time_left": time_left(dossier, calendar, now),
+        "time_left": left,
         "attachments": attachments,
+        "result_documents": result_documents,
+        "result_file_field": RESULT_FILE_FIELD,
         "timeline": timeline,
         "steps": steps,
         "now": now,
@@ -550,19 +716,23 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_request_supplement": may_act and open_status and not has_process,
         "may_refuse": may_act and not has_process,
         "may_receive_supplement": may_act and dossier.status == DossierStatus.WAITING_SUPPLEMENT,
-        "forms": forms,
+        "may_prepare_result": open_status and may_prepare_result(user, dossier),
+        "may_approve_result": open_status
+        and may_approve_result(user, dossier)
+        and any(not d.is_approved for d in result_documents),
+        "apology_until": apology_until if apology_until is not None and now <= apology_until else None,
+        "apology_missed": apology_until is not None and now > apology_until,
+        "at_risk": bool(left and left.at_risk and dossier.apologised_at is None),
+        "may_withdraw": may_act and may_handle,
+        "may_return": dossier.status == DossierStatus.FINISHED and may_handle,
+        "forms": action_forms,
         "failed_action": failed_action,
         "action_errors": action_errors,
         "has_process": has_process,
         "engine_actions": engine_actions,
         "engine_needs_agency": any(a.kind == ActionKind.CONSULT for a in engine_actions),
         "engine_needs_items": any(a.kind == ActionKind.REQUEST_SUPPLEMENT for a in engine_actions),
-        "actions": {
-            "supplement_request": ACTION_SUPPLEMENT_REQUEST,
-            "supplement_receive": ACTION_SUPPLEMENT_RECEIVE,
-            "refuse": ACTION_REFUSE,
-            "engine": ACTION_ENGINE,
-        },
+        "actions": {name: slug for name, (slug, _cls) in ACTION_FORMS.items()},
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 
@@ -649,3 +819,67 @@ def refusal_slip(request: HttpRequest, code: str) -> HttpResponse:
     Who: officers who may see the dossier; others get 404.
     """
     return _slip_response(request, code, "03", refusal_slip_pdf)
+
+
+@login_required
+@require_GET
+def apology_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """Mẫu 04 (Phiếu xin lỗi và hẹn lại ngày trả kết quả); 404 when no apology was issued.
+
+    Who: officers who may see the dossier; others get 404.
+    """
+    return _slip_response(request, code, "04", apology_slip_pdf)
+
+
+@login_required
+@require_GET
+def result_document_download(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """A result document (PDF), as a download. Who: officers who may see the dossier; others get 404."""
+    dossier = _visible_dossier(_officer(request), code)
+    document = dossier.result_documents.filter(pk=document_id).first()
+    if document is None or not document.file:
+        raise Http404
+    access_record(
+        request,
+        channel="web",
+        action="download",
+        object_type="result",
+        object_ref=dossier.code,
+        detail=document.number,
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    safe_number = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in document.number)
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"ket-qua-{safe_number}.pdf", content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def counter_slip(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Mẫu 02 or Mẫu 03 given at the counter without receiving a dossier.
+
+    Who: officers holding ``dossier_receive`` in the unit that issued it (or above); others get 404.
+    """
+    user = _officer(request)
+    decision = (
+        CounterDecision.objects.select_related(
+            "unit__parent", "unit__admin_unit__parent__parent", "procedure_version__procedure", "officer"
+        )
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None or not can(user, Capability.DOSSIER_RECEIVE, decision.unit):
+        raise Http404
+    access_record(
+        request, channel="web", action="print", object_type="counter-decision", object_ref=decision.number
+    )
+    form = "02" if decision.kind == CounterDecisionKind.COMPLETION else "03"
+    response = HttpResponse(counter_decision_pdf(decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{form}-{decision.number}.pdf"'
+    return response

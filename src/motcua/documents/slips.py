@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from motcua.dossiers.models import Attachment, AttachmentSource, Dossier
+from motcua.dossiers.models import (
+    Attachment,
+    AttachmentSource,
+    CounterDecision,
+    CounterDecisionKind,
+    Dossier,
+    DossierAction,
+)
 
 from .pdf import qr_svg, render_pdf
 
@@ -173,6 +180,7 @@ def _slip_context(dossier: Dossier, *, officer: str, title: str, issued_at: date
         "phone": unit.phone,
         "officer": officer,
         "tracking_url": tracking_url,
+        "qr_label": "Tra cứu tình trạng hồ sơ",
         "qr": qr_svg(tracking_url),
     }
 
@@ -198,4 +206,66 @@ def refusal_slip_pdf(dossier: Dossier) -> bytes | None:
     officer = event.actor.full_name if event.actor is not None else ""
     context = _slip_context(dossier, officer=officer, title="Phiếu từ chối hồ sơ", issued_at=event.at)
     context.update(reason=event.comment)
+    return render_pdf("documents/slip_03_refusal.html", context)
+
+
+def apology_slip_pdf(dossier: Dossier) -> bytes | None:
+    """Mẫu 04: the apology with the reason, the date it replaces and the new date; None without one.
+
+    Issued by the competent agency (the one that is late), signed by whoever issued the apology."""
+    event = (
+        dossier.events.filter(action=DossierAction.APOLOGISED)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return None
+    agency = dossier.competent_agency
+    officer = (event.actor.full_name or event.actor.get_username()) if event.actor is not None else ""
+    context = _slip_context(
+        dossier, officer=officer, title="Phiếu xin lỗi và hẹn lại ngày trả kết quả", issued_at=event.at
+    )
+    context.update(
+        agency=agency.name,
+        parent_agency=agency.parent.name if agency.parent is not None else "",
+        place=_place_of(agency.admin_unit),
+        receiving_unit=dossier.receiving_unit.name,
+        received_at=timezone.localtime(dossier.received_at),
+        reason=event.comment,
+        previous_due=timezone.localtime(datetime.fromisoformat(event.data["previous_due_at"])),
+        new_due=timezone.localtime(datetime.fromisoformat(event.data["due_at"])),
+    )
+    return render_pdf("documents/slip_04_apology.html", context)
+
+
+def counter_decision_pdf(decision: CounterDecision) -> bytes:
+    """Mẫu 02 or Mẫu 03 given at the counter, where no dossier was received (no dossier code; the QR leads
+    to the procedure's public page, which lists what a complete dossier holds)."""
+    unit = decision.unit
+    version = decision.procedure_version
+    url = f"{settings.MOTCUA_PUBLIC_URL}/thu-tuc/{version.procedure.national_code}/"
+    completion = decision.kind == CounterDecisionKind.COMPLETION
+    title = "Phiếu yêu cầu bổ sung hồ sơ" if completion else "Phiếu từ chối tiếp nhận hồ sơ"
+    context: dict[str, object] = {
+        "title": f"{title} {decision.number}",
+        "agency": unit.name,
+        "parent_agency": unit.parent.name if unit.parent is not None else "",
+        "number": decision.number,
+        "place": _place_of(unit.admin_unit),
+        "issued_at": timezone.localtime(decision.issued_at),
+        "code": "",
+        "applicant": decision.applicant_name,
+        "procedure": version.name,
+        "phone": unit.phone,
+        "officer": decision.officer.full_name or decision.officer.get_username(),
+        "tracking_url": url,
+        "qr_label": "Thành phần hồ sơ của thủ tục",
+        "qr": qr_svg(url),
+        "items": list(decision.missing_items),
+        "reason": decision.reason,
+    }
+    if completion:
+        context["reason"] = ""
+        return render_pdf("documents/slip_02_supplement.html", context)
     return render_pdf("documents/slip_03_refusal.html", context)

@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
-from motcua.catalog.models import Component, ProcedureLevel, ProcedureVersion, Requirement, VersionStatus
+from motcua.catalog.models import (
+    Component,
+    ProcedureLevel,
+    ProcedureVersion,
+    Requirement,
+    Result,
+    VersionStatus,
+)
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency, AgencyKind
 from motcua.org.scoping import AnyUser, Capability, can
@@ -45,6 +52,7 @@ from .models import (
     DossierEvent,
     DossierStatus,
     PausePeriod,
+    ResultDocument,
 )
 from .notices import dossier_notify
 
@@ -769,6 +777,28 @@ class ReturnMethod(TextChoices):
     ONLINE = "online", gettext_lazy("Online")
 
 
+def results_finish_check(dossier: Dossier) -> None:
+    """A dossier is finished with its result: every result document approved, and at least one when the
+    procedure version lists results in the catalog (a refusal is the other way a dossier ends)."""
+    documents = list(ResultDocument.objects.filter(dossier=dossier).values_list("number", "approved_at"))
+    pending = [number for number, approved_at in documents if approved_at is None]
+    if pending:
+        raise ValidationError(
+            _("The result document %(numbers)s is not approved yet: the agency leader approves it first.")
+            % {"numbers": ", ".join(pending)},
+            code="result_not_approved",
+        )
+    if not documents and Result.objects.filter(version_id=dossier.procedure_version_id).exists():
+        raise ValidationError(
+            _(
+                "Dossier %(code)s has no result document: upload or generate it, and have it approved, before "
+                "finishing."
+            )
+            % {"code": dossier.code},
+            code="result_missing",
+        )
+
+
 def dossier_finish(
     dossier: Dossier,
     officer: AnyUser,
@@ -791,6 +821,7 @@ def dossier_finish(
             raise ValidationError(
                 _("A dossier cannot be finished before it was received."), code="time_order"
             )
+        results_finish_check(current)
         previous = current.status
         current.status = DossierStatus.FINISHED
         current.finished_at = now
@@ -813,18 +844,30 @@ def dossier_return_result(
     *,
     method: str,
     at: datetime | None = None,
+    receiver: str = "",
+    postal_reference: str = "",
 ) -> Dossier:
     """Hand the result over (``counter``, ``post`` or ``online``): status ``returned``, ``returned_at``.
+
+    ``receiver``: who collected it at the counter (the applicant when empty); ``postal_reference``: the
+    postal item number (required by post, so the hand-over can be traced). Online, the approved result
+    documents are what the applicant receives, so there must be at least one.
 
     Only a finished dossier: ``finished`` is closed to every handling transition, so this one locks and
     checks the row itself instead of ``_lock`` (same permission and staleness rules)."""
     officer = _officer(user)
     at = at or timezone.now()
+    receiver = (receiver or "").strip()[:200]
+    postal_reference = (postal_reference or "").strip()[:60]
     if method not in ReturnMethod.values:
         raise ValidationError(
             _("Unknown way of returning the result %(method)r: expected one of %(choices)s.")
             % {"method": method, "choices": ", ".join(ReturnMethod.values)},
             code="return_method",
+        )
+    if method == ReturnMethod.POST and not postal_reference:
+        raise ValidationError(
+            _("Give the postal item number of the result sent by post."), code="postal_reference_required"
         )
     with transaction.atomic():
         current = (
@@ -855,9 +898,27 @@ def dossier_return_result(
             )
         if current.finished_at is not None and at < current.finished_at:
             raise ValidationError(_("A result cannot be returned before it was ready."), code="time_order")
+        documents = list(
+            ResultDocument.objects.filter(dossier=current, approved_at__isnull=False)
+            .order_by("id")
+            .values_list("number", flat=True)
+        )
+        if method == ReturnMethod.ONLINE and not documents:
+            raise ValidationError(
+                _(
+                    "Dossier %(code)s has no approved result document to send online: return it at the counter or by post."
+                )
+                % {"code": current.code},
+                code="nothing_to_send",
+            )
         current.status = DossierStatus.RETURNED
         current.returned_at = at
         dossier_lock_bump(current, ["status", "returned_at"])
+        data: dict[str, Any] = {"method": method, "documents": documents}
+        if method == ReturnMethod.COUNTER:
+            data["receiver"] = receiver or current.applicant.full_name
+        if method == ReturnMethod.POST:
+            data["postal_reference"] = postal_reference
         dossier_event_add(
             current,
             actor=officer,
@@ -865,18 +926,154 @@ def dossier_return_result(
             from_status=DossierStatus.FINISHED,
             public=True,
             at=at,
-            data={"method": method},
+            data=data,
+        )
+    return current
+
+
+# --- apology and withdrawal ----------------------------------------------------------------------
+
+# NĐ 61/2018 Art. 19: the apology (Mẫu 04) comes at least one working day before the due date, and the
+# date may be reset only once.
+APOLOGY_NOTICE_WORKING_DAYS = 1
+RUNNING_STATUSES = (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS)
+
+
+def apology_deadline(calendar: WorkingCalendar, dossier: Dossier) -> datetime | None:
+    """The last moment the agency may still apologise (one working day of office time before the due
+    date), or None when the dossier cannot be apologised for (not running, or already apologised)."""
+    if dossier.status not in RUNNING_STATUSES or dossier.apologised_at is not None:
+        return None
+    return calendar.subtract_working_time(
+        dossier.due_at, calendar.working_day_length * APOLOGY_NOTICE_WORKING_DAYS
+    )
+
+
+def dossier_apologise(
+    dossier: Dossier,
+    officer: AnyUser,
+    reason: str,
+    new_due_at: datetime,
+    now: datetime | None = None,
+) -> Dossier:
+    """Apologise for the coming delay and set a new date (Mẫu 04); the applicant is told.
+
+    Allowed once per dossier, while it runs, and at least one working day before the due date. The date it
+    replaces is kept in ``due_before_apology`` (the on-time rule still measures against it)."""
+    user = _officer(officer)
+    now = now or timezone.now()
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError(_("An apology states the reason for the delay."), code="reason_required")
+    if timezone.is_naive(new_due_at):
+        raise ValidationError(_("The new date must be timezone-aware."), code="naive_datetime")
+    with transaction.atomic():
+        current = _lock(dossier, user)
+        if current.apologised_at is not None:
+            raise ValidationError(
+                _(
+                    "An apology was already issued for dossier %(code)s on %(at)s: the date is reset only once."
+                )
+                % {
+                    "code": current.code,
+                    "at": timezone.localtime(current.apologised_at).strftime("%d/%m/%Y"),
+                },
+                code="already_apologised",
+            )
+        if current.status not in RUNNING_STATUSES:
+            raise ValidationError(
+                _("Dossier %(code)s is waiting for the applicant: its clock is paused, no apology is due.")
+                % {"code": current.code},
+                code="waiting_supplement",
+            )
+        calendar = working_calendar()
+        last = apology_deadline(calendar, current)
+        if last is None or now > last:
+            raise ValidationError(
+                _(
+                    "The apology must come at least %(days)d working day before the due date (%(due)s); it is too "
+                    "late now."
+                )
+                % {
+                    "days": APOLOGY_NOTICE_WORKING_DAYS,
+                    "due": timezone.localtime(current.due_at).strftime("%H:%M %d/%m/%Y"),
+                },
+                code="apology_too_late",
+            )
+        if new_due_at <= current.due_at:
+            raise ValidationError(
+                _("The new date must come after the current due date (%(due)s).")
+                % {"due": timezone.localtime(current.due_at).strftime("%H:%M %d/%m/%Y")},
+                code="new_date_not_later",
+            )
+        previous_due = current.due_at
+        current.due_before_apology = previous_due
+        current.due_at = new_due_at
+        current.apologised_at = now
+        dossier_lock_bump(current, ["due_before_apology", "due_at", "apologised_at"])
+        dossier_event_add(
+            current,
+            actor=user,
+            action=DossierAction.APOLOGISED,
+            from_status=current.status,
+            comment=reason,
+            public=True,
+            at=now,
+            data={"previous_due_at": previous_due.isoformat(), "due_at": new_due_at.isoformat()},
+        )
+    return current
+
+
+def dossier_withdraw(
+    dossier: Dossier,
+    officer: AnyUser,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Dossier:
+    """The applicant withdraws the dossier (a written request at the desk): its handling stops for good.
+
+    Recorded by the receiving desk or the competent agency; the open steps of its process and any wait for
+    a supplement close with it."""
+    user = _officer(officer)
+    now = now or timezone.now()
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    with transaction.atomic():
+        current = _lock(dossier, user)
+        if now < current.received_at:
+            raise ValidationError(
+                _("A dossier cannot be withdrawn before it was received."), code="time_order"
+            )
+        previous = current.status
+        PausePeriod.objects.filter(dossier=current, ended_at__isnull=True).update(ended_at=now)
+        current.status = DossierStatus.WITHDRAWN
+        current.finished_at = now
+        dossier_lock_bump(current, ["status", "finished_at"])
+        # Imported here: the engine builds on this module.
+        from motcua.workflow.engine import process_stop
+
+        process_stop(current, at=now)
+        dossier_event_add(
+            current,
+            actor=user,
+            action=DossierAction.WITHDRAWN,
+            from_status=previous,
+            comment=reason,
+            public=True,
+            at=now,
         )
     return current
 
 
 __all__ = [
+    "APOLOGY_NOTICE_WORKING_DAYS",
     "MAX_DAILY_SEQUENCE",
     "RESULT_READY",
     "RETURNED",
     "SUPPLEMENT_REQUEST_WORKING_DAYS",
     "ReturnMethod",
+    "apology_deadline",
     "competent_agency_for",
+    "dossier_apologise",
     "dossier_code_issue",
     "dossier_finish",
     "dossier_receive",
@@ -884,4 +1081,6 @@ __all__ = [
     "dossier_return_result",
     "dossier_supplement_receive",
     "dossier_supplement_request",
+    "dossier_withdraw",
+    "results_finish_check",
 ]

@@ -248,6 +248,31 @@ class WorkingCalendar:
                 remaining -= available
             day = self.next_working_day(day)
 
+    def subtract_working_time(self, t: datetime, delta: timedelta) -> datetime:
+        """The latest instant from which ``delta`` of office time reaches ``t`` (``add_working_time``
+        backwards): one working day before 10:00 on a Monday is 10:00 on the previous working day."""
+        t = self._local(t)
+        if delta < timedelta():
+            raise ValueError(_("Office time to subtract cannot be negative."))
+        if delta == timedelta():
+            return t
+        remaining = delta
+        day = t.date()
+        # Bounded: a working day at least every _MAX_REST_RUN days, about 5 in 7 in practice.
+        for _offset in range(int(delta / self.working_day_length) * 7 + _MAX_REST_RUN + 7):
+            for start, end in reversed(self.office_sessions(day)):
+                end = min(end, t)
+                if end <= start:
+                    continue
+                available = end - start
+                if remaining <= available:
+                    return end - remaining
+                remaining -= available
+            day -= timedelta(days=1)
+        raise ValueError(
+            _("No office time before %(date)s: check the calendar overrides.") % {"date": t.date()}
+        )
+
     def remaining_working_time(self, now: datetime, due: datetime) -> timedelta:
         """Office time left until ``due``; negative (minus the office time since ``due``) when overdue."""
         now, due = self._local(now), self._local(due)

@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.models import ProcedureVersion, Result
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.models import Dossier, DossierStatus, PausePeriod
+from motcua.dossiers.models import Dossier, DossierStatus, PausePeriod, ResultDocument
+from motcua.dossiers.results import approve_pending, may_approve_result
 from motcua.org.models import Agency, Role
 from motcua.org.scoping import AnyUser
 from motcua.workdays.calendar import DeadlineUnit, WorkingCalendar
@@ -250,13 +251,39 @@ def process_start(dossier: Dossier, *, at: datetime) -> StepInstance | None:
     if start is None:
         # Activation guarantees exactly one start step; a definition without one cannot be followed.
         return None
+    at = _aware(at)
+    calendar = working_calendar()
     with transaction.atomic():
         if StepInstance.objects.filter(dossier=dossier).exists():
             raise ValidationError(
                 _("The process of dossier %(code)s has already started.") % {"code": dossier.code},
                 code="already_started",
             )
-        return _open(dossier, definition, start, at=_aware(at), calendar=working_calendar())
+        budget = step_budget(start, dossier.procedure_version, calendar)
+        if start.unit == StepUnit.RECEIVING_UNIT and (
+            calendar.forwarding_deadline(at) < step_due(calendar, at, budget)
+        ):
+            # NĐ 61/2018: the desk forwards the dossier the same working day, or the next morning when it
+            # was received after the cut-off (15:00). The step's share may ask for sooner, never for later.
+            due = calendar.forwarding_deadline(at)
+            return StepInstance.objects.create(
+                dossier=dossier,
+                definition=definition,
+                step=start,
+                role=start.role,
+                agency=dossier.receiving_unit,
+                started_at=at,
+                budget=calendar.working_time_between(at, due),
+                due_at=due,
+            )
+        return _open(dossier, definition, start, at=at, calendar=calendar)
+
+
+def process_stop(dossier: Dossier, *, at: datetime) -> None:
+    """Close every open step of the dossier without an action (it was withdrawn): nobody works on it any
+    more. Called by ``dossier_withdraw`` inside its transaction."""
+    for instance in StepInstance.objects.filter(dossier=dossier, ended_at__isnull=True):
+        _close(instance, at=max(at, instance.started_at), user=None, action=None, comment="")
 
 
 def available_actions(dossier: Dossier, user: AnyUser) -> list[Action]:
@@ -371,6 +398,8 @@ def process_act(
                 % {"code": current.code},
                 code="waiting_supplement",
             )
+        if action.kind == ActionKind.APPROVE:
+            _approve_results(current, officer, at)
         if action.kind in (ActionKind.FORWARD, ActionKind.SEND_BACK, ActionKind.APPROVE):
             return _move(current, officer, instance, action, comment=comment, at=at, calendar=calendar)
         if action.kind == ActionKind.CONSULT:
@@ -399,6 +428,20 @@ def process_act(
         _close(instance, at=at, user=officer, action=action, comment=comment)
         _close_consultations(ended, at)
         return None
+
+
+def _approve_results(dossier: Dossier, officer: User, at: datetime) -> None:
+    """The "approve" action approves the result: there must be a result document when the catalog lists
+    results for the procedure, and a leader's approval approves the pending documents with it."""
+    has_documents = ResultDocument.objects.filter(dossier=dossier).exists()
+    if not has_documents and Result.objects.filter(version_id=dossier.procedure_version_id).exists():
+        raise ValidationError(
+            _("Dossier %(code)s has no result document yet: upload or generate it before approving.")
+            % {"code": dossier.code},
+            code="result_missing",
+        )
+    if has_documents and may_approve_result(officer, dossier):
+        approve_pending(dossier, officer, at)
 
 
 def _move(
@@ -584,6 +627,7 @@ __all__ = [
     "may_act",
     "process_act",
     "process_start",
+    "process_stop",
     "process_supplement_receive",
     "step_budget",
     "step_due",

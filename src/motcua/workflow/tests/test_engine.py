@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from motcua.accounts.models import User
+from motcua.catalog.models import Result
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStatus, PausePeriod
+from motcua.dossiers.results import result_document_add
 from motcua.dossiers.services import dossier_receive, dossier_refuse, dossier_return_result
 from motcua.dossiers.tests.conftest import PDF, vn
 from motcua.dossiers.tests.test_receive import receive_kwargs
@@ -75,6 +77,12 @@ def act(dossier: Dossier, user: User, kind: ActionKind, at: datetime, **kwargs: 
     return process_act(dossier, user, action(dossier, kind).pk, at=at, **kwargs)
 
 
+def catalog_result(dossier: Dossier) -> Result:
+    result = Result.objects.filter(version=dossier.procedure_version).order_by("id").first()
+    assert result is not None
+    return result
+
+
 def fresh(dossier: Dossier) -> Dossier:
     return Dossier.objects.get(pk=dossier.pk)
 
@@ -129,10 +137,20 @@ def test_whole_lifecycle_on_the_default_process(
     assert review is not None and (review.step.code, review.role) == ("xem-xet", Role.HEAD_OF_DIVISION)
     approval = act(fresh(dossier), head, ActionKind.FORWARD, vn(2026, 3, 2, 10, 30))
     assert approval is not None and (approval.step.code, approval.role) == ("phe-duyet", Role.AGENCY_LEADER)
+    # The birth registration lists a result: the leader cannot approve before there is a document.
+    with pytest.raises(ValidationError) as info:
+        act(fresh(dossier), leader, ActionKind.APPROVE, vn(2026, 3, 2, 10, 40))
+    assert info.value.code == "result_missing"
+    document = result_document_add(
+        fresh(dossier), commune_specialist, result=catalog_result(dossier), now=vn(2026, 3, 2, 10, 45)
+    )
+    assert document.approved_at is None
     handover = act(fresh(dossier), leader, ActionKind.APPROVE, vn(2026, 3, 2, 11, 0), comment="Đồng ý")
     assert handover is not None
     assert (handover.step.code, handover.agency) == ("tra-ket-qua", org["desk"])
     assert handover.dossier.status == DossierStatus.IN_PROGRESS
+    document.refresh_from_db()
+    assert (document.approved_by, document.approved_at) == (leader, vn(2026, 3, 2, 11, 0))
     assert act(fresh(dossier), desk_officer, ActionKind.FINISH, vn(2026, 3, 2, 11, 10)) is None
 
     finished = fresh(dossier)
@@ -157,13 +175,19 @@ def test_whole_lifecycle_on_the_default_process(
         ("forwarded", True),  # desk → competent agency: a hand-over the applicant sees
         ("forwarded", False),  # inside the commune
         ("forwarded", False),
+        ("result_added", False),
+        ("result_approved", False),
         ("approved", True),
         ("result_ready", True),
         ("returned", True),
     ]
-    assert events[-1].data == {"method": "counter"}
+    assert events[-1].data == {
+        "method": "counter",
+        "documents": [document.number],
+        "receiver": "Nguyễn Văn An",
+    }
     assert [e.to_status for e in events][-3:] == ["in_progress", "finished", "returned"]
-    assert returned.lock_version == 6  # five engine actions and the hand-over
+    assert returned.lock_version == 7  # five engine actions, the result document and the hand-over
 
 
 def test_without_an_active_process_the_dossier_has_no_steps(
@@ -229,6 +253,7 @@ def test_permission_matrix(
         process_act(fresh(dossier), desk_officer, other_step_action.pk, at=vn(2026, 3, 2, 9, 50))
     assert info.value.code == "forbidden"
     assert fresh(dossier).lock_version == 3
+    result_document_add(fresh(dossier), head, result=catalog_result(dossier), now=vn(2026, 3, 2, 9, 45))
     assert [a.kind for a in available_actions(fresh(dossier), leader)] == [
         ActionKind.APPROVE,
         ActionKind.SEND_BACK,
@@ -245,13 +270,14 @@ def test_a_finished_dossier_accepts_no_action(
     act(dossier, desk_officer, ActionKind.FORWARD, vn(2026, 3, 2, 9, 10))
     act(fresh(dossier), commune_specialist, ActionKind.FORWARD, vn(2026, 3, 2, 9, 20))
     act(fresh(dossier), head, ActionKind.FORWARD, vn(2026, 3, 2, 9, 30))
+    result_document_add(fresh(dossier), leader, result=catalog_result(dossier), now=vn(2026, 3, 2, 9, 35))
     act(fresh(dossier), leader, ActionKind.APPROVE, vn(2026, 3, 2, 9, 40))
     finish = action(fresh(dossier), ActionKind.FINISH)
     process_act(fresh(dossier), desk_officer, finish.pk, at=vn(2026, 3, 2, 9, 50))
     with pytest.raises(ValidationError) as info:
         process_act(fresh(dossier), desk_officer, finish.pk, at=vn(2026, 3, 2, 10, 0))
     assert info.value.code == "closed"
-    assert fresh(dossier).lock_version == 5
+    assert fresh(dossier).lock_version == 6
     # The result is handed over once; only a finished dossier's result can be.
     with pytest.raises(ValidationError) as info:
         dossier_return_result(fresh(dossier), desk_officer, method="fax", at=vn(2026, 3, 2, 10, 0))
