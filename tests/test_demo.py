@@ -90,7 +90,16 @@ def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
         DossierStatus.FINISHED,
         DossierStatus.RETURNED,
         DossierStatus.REFUSED,
+        DossierStatus.WITHDRAWN,
     } <= statuses
+    from motcua.dossiers.models import ResultDocument
+
+    # Every finished or returned dossier of a procedure with a catalog result has its approved document.
+    closed = Dossier.objects.filter(status__in=[DossierStatus.FINISHED, DossierStatus.RETURNED])
+    assert closed.exists()
+    assert not closed.filter(result_documents__isnull=True).exists()
+    assert not ResultDocument.objects.filter(approved_at__isnull=True, dossier__in=closed).exists()
+    assert Dossier.objects.filter(apologised_at__isnull=False).exists()
     assert ProcessDefinition.objects.filter(status=DefinitionStatus.ACTIVE).count() >= 40
     dossier = Dossier.objects.select_related("applicant").first()
     assert dossier is not None

@@ -258,6 +258,18 @@ class ApologyForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+class FinishForm(forms.Form):
+    """The result is ready (a dossier without an electronic process)."""
+
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("The applicant's request (reference, reason)"),

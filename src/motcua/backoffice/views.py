@@ -61,6 +61,7 @@ from motcua.dossiers.services import (
     SUPPLEMENT_REQUEST_WORKING_DAYS,
     apology_deadline,
     dossier_apologise,
+    dossier_finish,
     dossier_receive,
     dossier_refuse,
     dossier_return_result,
@@ -83,6 +84,7 @@ from .forms import (
     ApologyForm,
     CounterDecisionForm,
     EngineActionForm,
+    FinishForm,
     LockOnlyForm,
     ReceptionForm,
     RefuseForm,
@@ -440,6 +442,7 @@ ACTION_RESULT_APPROVE = "duyet-ket-qua"
 ACTION_APOLOGY = "xin-loi"
 ACTION_WITHDRAW = "rut-ho-so"
 ACTION_RETURN = "tra-ket-qua"
+ACTION_FINISH = "hoan-thanh"
 
 ACTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
     "supplement_request": (ACTION_SUPPLEMENT_REQUEST, SupplementRequestForm),
@@ -452,6 +455,7 @@ ACTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
     "apology": (ACTION_APOLOGY, ApologyForm),
     "withdraw": (ACTION_WITHDRAW, WithdrawForm),
     "return_result": (ACTION_RETURN, ReturnForm),
+    "finish": (ACTION_FINISH, FinishForm),
 }
 
 
@@ -524,7 +528,7 @@ def _act(
     data = form.cleaned_data
     lock_version = data["lock_version"]
     try:
-        if action in (ACTION_SUPPLEMENT_REQUEST, ACTION_REFUSE) and has_process:
+        if action in (ACTION_SUPPLEMENT_REQUEST, ACTION_REFUSE, ACTION_FINISH) and has_process:
             return action, [
                 _("This dossier follows an electronic process: use the actions of its current step.")
             ]
@@ -614,6 +618,9 @@ def _act(
                 % {"due": timezone.localtime(updated.due_at).strftime("%H:%M %d/%m/%Y")},
                 extra_tags="print-apology",
             )
+        elif action == ACTION_FINISH:
+            dossier_finish(_with_lock(dossier, lock_version), user, data["comment"])
+            messages.success(request, _("The result is ready: the applicant is told to collect it."))
         elif action == ACTION_WITHDRAW:
             dossier_withdraw(_with_lock(dossier, lock_version), user, data["reason"])
             messages.success(request, _("The dossier is withdrawn at the applicant's request."))
@@ -715,6 +722,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_act": may_act,
         "may_request_supplement": may_act and open_status and not has_process,
         "may_refuse": may_act and not has_process,
+        "may_finish": may_act and open_status and not has_process,
         "may_receive_supplement": may_act and dossier.status == DossierStatus.WAITING_SUPPLEMENT,
         "may_prepare_result": open_status and may_prepare_result(user, dossier),
         "may_approve_result": open_status

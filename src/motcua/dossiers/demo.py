@@ -1,5 +1,6 @@
-"""Demo dossiers: a few hundred received over recent months through the real reception service, some
-waiting for a supplement and some refused. Applicants and their ID numbers are invented (valid in form)."""
+"""Demo dossiers: a few hundred received over recent months through the real reception service, in every
+state: waiting for a supplement, refused, in progress (some late with an apology, some withdrawn), finished
+with approved result documents, returned. Applicants and their ID numbers are invented (valid in form)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,22 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.catalog.demo_templates import declaration_docx
-from motcua.catalog.models import ProcedureVersion, VersionStatus
+from motcua.catalog.models import ProcedureVersion, Result, VersionStatus
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
 from motcua.workdays.calendar import VIETNAM_TZ
 from motcua.workdays.selectors import working_calendar
 
-from .services import dossier_receive, dossier_refuse, dossier_return_result, dossier_supplement_request
+from .results import result_document_add
+from .services import (
+    apology_deadline,
+    dossier_apologise,
+    dossier_receive,
+    dossier_refuse,
+    dossier_return_result,
+    dossier_supplement_request,
+    dossier_withdraw,
+)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thu", "Quốc", "Thanh", "Ngọc", "Đức", "Hải"]
@@ -62,14 +72,25 @@ class DemoReport:
     in_progress: int = 0
     finished: int = 0
     returned: int = 0
+    apologised: int = 0
+    withdrawn: int = 0
+    generated_results: int = 0
 
 
 # Main-path actions, in the order a dossier takes them through the default process.
 FORWARD_KINDS = ("forward", "approve", "finish")
 
 
-def _advance(dossier: Any, admin: User, steps: int, start: datetime) -> tuple[Any, datetime]:
-    """Move a demo dossier ``steps`` actions along its process (as the system administrator)."""
+# Result documents the demo generates with MotCua (the others stand for scanned signed results): each
+# generation renders a PDF twice (draft, approved), which is the slow part of seeding.
+GENERATED_RESULTS = 8
+
+
+def _advance(
+    dossier: Any, admin: User, steps: int, start: datetime, report: DemoReport
+) -> tuple[Any, datetime]:
+    """Move a demo dossier ``steps`` actions along its process (as the system administrator); before the
+    approval, the result document is added as the competent agency's specialist would."""
     from motcua.workflow.engine import available_actions, process_act
 
     moment = start
@@ -78,6 +99,20 @@ def _advance(dossier: Any, admin: User, steps: int, start: datetime) -> tuple[An
         if not actions:
             break
         moment += timedelta(hours=3)
+        if actions[0].kind == "approve" and not dossier.result_documents.exists():
+            result = Result.objects.filter(version=dossier.procedure_version).order_by("id").first()
+            generate = report.generated_results < GENERATED_RESULTS
+            if result is not None:
+                result_document_add(
+                    dossier,
+                    admin,
+                    result=result,
+                    upload=None if generate else (f"ket-qua-{dossier.code}.pdf", SCAN),
+                    issued_on=timezone.localdate(moment),
+                    now=moment - timedelta(hours=1),
+                )
+                report.generated_results += int(generate)
+                dossier.refresh_from_db()
         process_act(dossier, admin, actions[0].pk, comment="Đồng ý", at=moment)
         dossier.refresh_from_db()
     return dossier, moment
@@ -180,17 +215,54 @@ def demo_dossiers_create(count: int = 240, *, seed: int = 2026, days_back: int =
             report.refused += 1
         elif roll < 0.85:
             # Most past dossiers went through their process; recent ones are still being handled.
-            dossier, moment = _advance(dossier, admin, rng.choice([1, 2, 3, 10, 10, 10]), dossier.received_at)
+            dossier, moment = _advance(
+                dossier, admin, rng.choice([1, 2, 3, 10, 10, 10]), dossier.received_at, report
+            )
             if dossier.status == "finished" and rng.random() < 0.8:
+                method = rng.choice(["counter", "online", "post"])
                 dossier_return_result(
                     dossier,
                     officers[unit_code],
-                    method=rng.choice(["counter", "online", "post"]),
+                    method=method,
                     at=moment + timedelta(hours=2),
+                    postal_reference=f"EB{rng.randint(10**8, 10**9 - 1)}VN" if method == "post" else "",
                 )
                 report.returned += 1
             elif dossier.status == "finished":
                 report.finished += 1
             elif dossier.status == "in_progress":
-                report.in_progress += 1
+                _late_or_withdrawn(dossier, officers[unit_code], rng, moment, report)
     return report
+
+
+def _late_or_withdrawn(
+    dossier: Any, officer: User, rng: random.Random, moment: datetime, report: DemoReport
+) -> None:
+    """Some dossiers still in progress: an apology with a new date (when still allowed), a withdrawal."""
+    calendar = working_calendar()
+    roll = rng.random()
+    deadline = apology_deadline(calendar, dossier)
+    if roll < 0.15 and deadline is not None and moment + timedelta(hours=1) <= deadline:
+        new_due = calendar.add_working_time(dossier.due_at, calendar.working_day_length * 3)
+        dossier_apologise(
+            dossier,
+            admin_or(officer, dossier),
+            "Cần xác minh thêm thông tin với cơ quan liên quan",
+            new_due,
+            now=moment + timedelta(hours=1),
+        )
+        report.apologised += 1
+        report.in_progress += 1
+    elif roll < 0.22:
+        dossier_withdraw(dossier, officer, "Người nộp có đơn xin rút hồ sơ", now=moment + timedelta(hours=1))
+        report.withdrawn += 1
+    else:
+        report.in_progress += 1
+
+
+def admin_or(officer: User, dossier: Any) -> User:
+    """The competent agency apologises; the demo acts as the system administrator when the desk's officer
+    does not belong to it."""
+    from motcua.dossiers.results import may_prepare_result
+
+    return officer if may_prepare_result(officer, dossier) else User.objects.get(username="admin")

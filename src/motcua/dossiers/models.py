@@ -424,6 +424,11 @@ class DossierEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise HistoryIsAppendOnly(gettext("A dossier's history is append-only: events cannot be deleted."))
 
+    @property
+    def action_label(self) -> str:
+        """The action as the timelines name it (the stored value for an action no label is known for)."""
+        return str(dict(DossierAction.choices).get(self.action, self.action))
+
 
 # --- results ------------------------------------------------------------------------------------
 

@@ -249,8 +249,9 @@ class WorkingCalendar:
             day = self.next_working_day(day)
 
     def subtract_working_time(self, t: datetime, delta: timedelta) -> datetime:
-        """The latest instant from which ``delta`` of office time reaches ``t`` (``add_working_time``
-        backwards): one working day before 10:00 on a Monday is 10:00 on the previous working day."""
+        """The instant from which ``delta`` of office time reaches ``t`` (``add_working_time`` backwards):
+        one working day before 10:00 on a Monday is 10:00 on the previous working day, and one before 17:00
+        is 17:00 the working day before."""
         t = self._local(t)
         if delta < timedelta():
             raise ValueError(_("Office time to subtract cannot be negative."))
@@ -264,8 +265,12 @@ class WorkingCalendar:
                 end = min(end, t)
                 if end <= start:
                     continue
+                if remaining == timedelta():
+                    # Used up exactly at a session's opening: the answer is the previous session's end
+                    # (17:00 the day before, not 07:30), as ``add_working_time`` stops at a session's end.
+                    return end
                 available = end - start
-                if remaining <= available:
+                if remaining < available:
                     return end - remaining
                 remaining -= available
             day -= timedelta(days=1)

@@ -59,10 +59,12 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 _(
-                    "Demo dossiers: %(n)d received; %(p)d in progress, %(w)d waiting for a supplement, "
-                    "%(f)d finished, %(t)d returned, %(r)d refused."
+                    "Demo dossiers: %(n)d received; %(p)d in progress (%(a)d with an apology), %(w)d waiting for "
+                    "a supplement, %(f)d finished, %(t)d returned, %(r)d refused, %(x)d withdrawn."
                 )
                 % {
+                    "a": dossiers.apologised,
+                    "x": dossiers.withdrawn,
                     "n": dossiers.received,
                     "p": dossiers.in_progress,
                     "w": dossiers.waiting,
