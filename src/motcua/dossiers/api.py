@@ -20,12 +20,21 @@ from ninja.security import HttpBearer, django_auth
 
 from motcua.accounts.tokens import token_user
 from motcua.audit.services import access_record
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, Result
 from motcua.org.models import Agency
+from motcua.workflow.engine import available_actions, process_act
 
 from .models import Dossier
+from .results import result_document_add, result_documents_approve
 from .selectors import dossier_timeline, dossiers_visible_to, inbox_page
-from .services import dossier_receive, dossier_refuse, dossier_supplement_request
+from .services import (
+    dossier_apologise,
+    dossier_receive,
+    dossier_refuse,
+    dossier_return_result,
+    dossier_supplement_request,
+    dossier_withdraw,
+)
 
 
 class TokenAuth(HttpBearer):
@@ -336,6 +345,223 @@ def dossier_supplement(request: HttpRequest, code: str, payload: SupplementReque
 def dossier_refuse_endpoint(request: HttpRequest, code: str, payload: RefuseIn) -> Any:
     try:
         dossier_refuse(_get(request, code), request.user, payload.reason)
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _detail(_get(request, code)))
+
+
+# --- process actions, results, apology, withdrawal, return ----------------------------------------
+
+
+class ProcessActionOut(Schema):
+    id: int
+    kind: str
+    label: str
+    step: str
+
+
+class ProcessActIn(Schema):
+    action_id: int
+    comment: str = ""
+    missing_items: list[str] | None = None
+    consulted_agency: str = ""  # QCVN 102 code, for a "consult" action
+    lock_version: int | None = None  # the version the caller read: a later change makes the call fail
+
+
+class ResultOut(Schema):
+    id: int
+    number: str
+    result_code: str
+    title: str
+    origin: str
+    issued_on: date
+    valid_until: date | None
+    sha256: str
+    approved_at: datetime | None
+
+
+class ResultIn(Schema):
+    result_code: str = ""  # KQ.… of the procedure's result; may be empty when it lists only one
+    number: str = ""
+    issued_on: date | None = None
+    file: FileIn | None = None  # a PDF; generated from the catalog's result when absent
+
+
+class ApologyIn(Schema):
+    reason: str
+    new_due_at: datetime
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class ReturnIn(Schema):
+    method: str  # counter, post or online
+    receiver: str = ""
+    postal_reference: str = ""
+
+
+def _results_of(dossier: Dossier) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.pk,
+            "number": r.number,
+            "result_code": r.result_code,
+            "title": r.title,
+            "origin": r.origin,
+            "issued_on": r.issued_on,
+            "valid_until": r.valid_until,
+            "sha256": r.sha256,
+            "approved_at": timezone.localtime(r.approved_at) if r.approved_at else None,
+        }
+        for r in dossier.result_documents.order_by("id")
+    ]
+
+
+@router.get(
+    "/dossiers/{code}/actions",
+    response=list[ProcessActionOut],
+    summary="The process actions the caller may perform now",
+)
+def dossier_actions(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    return [
+        {"id": a.pk, "kind": a.kind, "label": a.display_label, "step": a.from_step.code}
+        for a in available_actions(_get(request, code), request.user)
+    ]
+
+
+@router.post(
+    "/dossiers/{code}/actions",
+    response={200: DossierDetail, 422: ValidationProblem},
+    summary="Perform an action of the dossier's electronic process",
+)
+def dossier_act(request: HttpRequest, code: str, payload: ProcessActIn) -> Any:
+    consulted = None
+    if payload.consulted_agency:
+        consulted = Agency.objects.filter(code=payload.consulted_agency).first()
+        if consulted is None:
+            return Status(
+                422, {"detail": [f"unknown agency {payload.consulted_agency}"], "codes": ["consulted_agency"]}
+            )
+    try:
+        process_act(
+            _get(request, code),
+            request.user,
+            payload.action_id,
+            comment=payload.comment,
+            consulted_agency=consulted,
+            missing_items=payload.missing_items,
+            expected_lock_version=payload.lock_version,
+        )
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _detail(_get(request, code)))
+
+
+@router.get("/dossiers/{code}/results", response=list[ResultOut], summary="The dossier's result documents")
+def dossier_results(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    dossier = _get(request, code)
+    access_record(request, channel="api", action="view", object_type="result", object_ref=dossier.code)
+    return _results_of(dossier)
+
+
+@router.post(
+    "/dossiers/{code}/results",
+    response={201: list[ResultOut], 422: ValidationProblem},
+    summary="Add a result document (uploaded PDF, or generated from the catalog)",
+)
+def dossier_result_add(request: HttpRequest, code: str, payload: ResultIn) -> Any:
+    dossier = _get(request, code)
+    results = Result.objects.filter(version=dossier.procedure_version)
+    result = results.filter(code=payload.result_code).first() if payload.result_code else None
+    if payload.result_code and result is None:
+        return Status(
+            422, {"detail": [f"{payload.result_code} is not a result of this procedure"], "codes": ["result"]}
+        )
+    if result is None and results.count() == 1:
+        result = results.first()
+    upload = None
+    if payload.file is not None:
+        try:
+            upload = (payload.file.name, base64.b64decode(payload.file.content_base64, validate=True))
+        except (binascii.Error, ValueError):
+            return Status(
+                422,
+                {
+                    "detail": [f"{payload.file.name}: content_base64 is not valid base64"],
+                    "codes": ["file_encoding"],
+                },
+            )
+    try:
+        result_document_add(
+            dossier,
+            request.user,
+            result=result,
+            upload=upload,
+            number=payload.number,
+            issued_on=payload.issued_on,
+        )
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(201, _results_of(_get(request, code)))
+
+
+@router.post(
+    "/dossiers/{code}/results/approve",
+    response={200: list[ResultOut], 422: ValidationProblem},
+    summary="Approve the pending result documents (agency leader)",
+)
+def dossier_results_approve(request: HttpRequest, code: str) -> Any:
+    try:
+        result_documents_approve(_get(request, code), request.user)
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _results_of(_get(request, code)))
+
+
+@router.post(
+    "/dossiers/{code}/apology",
+    response={200: DossierDetail, 422: ValidationProblem},
+    summary="Apologise and set a new date (Mẫu 04), once",
+)
+def dossier_apology(request: HttpRequest, code: str, payload: ApologyIn) -> Any:
+    if timezone.is_naive(payload.new_due_at):
+        return Status(422, {"detail": ["new_due_at needs a time zone offset"], "codes": ["naive_datetime"]})
+    try:
+        dossier_apologise(_get(request, code), request.user, payload.reason, payload.new_due_at)
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _detail(_get(request, code)))
+
+
+@router.post(
+    "/dossiers/{code}/withdraw",
+    response={200: DossierDetail, 422: ValidationProblem},
+    summary="Withdraw the dossier at the applicant's request",
+)
+def dossier_withdraw_endpoint(request: HttpRequest, code: str, payload: WithdrawIn) -> Any:
+    try:
+        dossier_withdraw(_get(request, code), request.user, payload.reason)
+    except ValidationError as exc:
+        return _problem(exc)
+    return Status(200, _detail(_get(request, code)))
+
+
+@router.post(
+    "/dossiers/{code}/return",
+    response={200: DossierDetail, 422: ValidationProblem},
+    summary="Record the hand-over of the result (counter, post or online)",
+)
+def dossier_return(request: HttpRequest, code: str, payload: ReturnIn) -> Any:
+    try:
+        dossier_return_result(
+            _get(request, code),
+            request.user,
+            method=payload.method,
+            receiver=payload.receiver,
+            postal_reference=payload.postal_reference,
+        )
     except ValidationError as exc:
         return _problem(exc)
     return Status(200, _detail(_get(request, code)))

@@ -123,3 +123,105 @@ def test_scope_and_authentication(
         "/api/v1/dossiers", payload(person), content_type="application/json", headers=bearer(outsider)
     )
     assert response.status_code == 422 and "forbidden" in response.json()["codes"]
+
+
+def test_the_whole_process_through_the_api(
+    client: Client, catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    from motcua.catalog.models import Procedure
+    from motcua.workflow.services import definition_default_create
+
+    definition_default_create(Procedure.objects.get(national_code="1.001193"))
+    desk = bearer(desk_officer)
+    code = client.post(
+        "/api/v1/dossiers", payload(person), content_type="application/json", headers=desk
+    ).json()["code"]
+    people = {
+        "specialist": staff("api-specialist", (org["commune"], Role.SPECIALIST)),
+        "head": staff("api-head", (org["commune"], Role.HEAD_OF_DIVISION)),
+        "leader": staff("api-leader", (org["commune"], Role.AGENCY_LEADER)),
+    }
+    tokens = {name: bearer(user) for name, user in people.items()}
+
+    def step(headers: dict[str, str], kind: str) -> dict[str, Any]:
+        actions = client.get(f"/api/v1/dossiers/{code}/actions", headers=headers).json()
+        chosen = next(a for a in actions if a["kind"] == kind)
+        response = client.post(
+            f"/api/v1/dossiers/{code}/actions",
+            {"action_id": chosen["id"], "comment": "Đồng ý"},
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 200, response.content
+        body: dict[str, Any] = response.json()
+        return body
+
+    step(desk, "forward")
+    # Nobody else's action: the desk has none left at the appraisal step.
+    assert client.get(f"/api/v1/dossiers/{code}/actions", headers=desk).json() == []
+    bad = client.post(
+        f"/api/v1/dossiers/{code}/results",
+        {"result_code": "KQ.G15.999999"},
+        content_type="application/json",
+        headers=tokens["specialist"],
+    )
+    assert bad.status_code == 422 and bad.json()["codes"] == ["result"]
+    added = client.post(
+        f"/api/v1/dossiers/{code}/results",
+        {"file": {"component": "", "name": "gks.pdf", "content_base64": base64.b64encode(PDF).decode()}},
+        content_type="application/json",
+        headers=tokens["specialist"],
+    )
+    assert added.status_code == 201, added.content
+    assert added.json()[0]["result_code"] == "KQ.G15.000031" and added.json()[0]["approved_at"] is None
+    step(tokens["specialist"], "forward")
+    step(tokens["head"], "forward")
+    step(tokens["leader"], "approve")
+    results = client.get(f"/api/v1/dossiers/{code}/results", headers=desk).json()
+    assert results[0]["approved_at"] is not None
+    assert step(desk, "finish")["status"] == "finished"
+    returned = client.post(
+        f"/api/v1/dossiers/{code}/return",
+        {"method": "post", "postal_reference": "EB123456789VN"},
+        content_type="application/json",
+        headers=desk,
+    )
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    assert returned.json()["timeline"][-1]["action"] == "returned"
+
+
+def test_apology_and_withdrawal_through_the_api(
+    client: Client, catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    headers = bearer(desk_officer)
+    body = payload(person, procedure="9.000001", received_at="2026-03-02T09:00:00+07:00")
+    code = client.post("/api/v1/dossiers", body, content_type="application/json", headers=headers).json()[
+        "code"
+    ]
+    specialist = bearer(staff("api-specialist", (org["commune"], Role.SPECIALIST)))
+    naive = client.post(
+        f"/api/v1/dossiers/{code}/apology",
+        {"reason": "Chờ xác minh", "new_due_at": "2026-03-10T17:00:00"},
+        content_type="application/json",
+        headers=specialist,
+    )
+    assert naive.status_code == 422 and naive.json()["codes"] == ["naive_datetime"]
+    # 2 March 2026 is long past: the apology is too late, and says so.
+    late = client.post(
+        f"/api/v1/dossiers/{code}/apology",
+        {"reason": "Chờ xác minh", "new_due_at": "2026-03-10T17:00:00+07:00"},
+        content_type="application/json",
+        headers=specialist,
+    )
+    assert late.status_code == 422 and late.json()["codes"] == ["apology_too_late"]
+    withdrawn = client.post(
+        f"/api/v1/dossiers/{code}/withdraw",
+        {"reason": "Đơn rút"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    again = client.post(
+        f"/api/v1/dossiers/{code}/withdraw", {}, content_type="application/json", headers=headers
+    )
+    assert again.status_code == 422 and again.json()["codes"] == ["closed"]
