@@ -710,9 +710,19 @@ def dossier_supplement_receive(
                 if p.ended_at is not None
             ]
             previous_due = current.due_at
-            current.due_at = _statutory_deadline(working_calendar(), current, pauses)
+            calendar = working_calendar()
+            statutory_due = _statutory_deadline(calendar, current, pauses)
+            if current.due_before_apology is not None:
+                # After an apology (Mẫu 04) the applicant holds the new date: it moves by this wait, and the
+                # statutory date it replaced (which the on-time rule uses) is recounted with every wait.
+                current.due_before_apology = statutory_due
+                current.due_at = calendar.add_working_time(
+                    current.due_at, calendar.working_time_between(pause.started_at, now)
+                )
+            else:
+                current.due_at = statutory_due
             current.status = DossierStatus.IN_PROGRESS
-            dossier_lock_bump(current, ["status", "due_at"])
+            dossier_lock_bump(current, ["status", "due_at", "due_before_apology"])
             dossier_event_add(
                 current,
                 actor=user,

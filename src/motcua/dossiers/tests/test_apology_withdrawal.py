@@ -20,6 +20,7 @@ from motcua.dossiers.models import CounterDecision, Dossier, DossierEvent, Dossi
 from motcua.dossiers.services import (
     dossier_apologise,
     dossier_receive,
+    dossier_supplement_receive,
     dossier_supplement_request,
     dossier_withdraw,
 )
@@ -235,3 +236,19 @@ def test_subtracting_office_time_mirrors_adding_it(db: None) -> None:
     for start in (vn(2026, 2, 10, 9, 15), vn(2026, 4, 29, 14, 0), vn(2026, 9, 7, 16, 45)):
         for delta in (timedelta(minutes=30), day, day * 3 + timedelta(hours=2)):
             assert calendar.add_working_time(calendar.subtract_working_time(start, delta), delta) == start
+
+
+def test_a_wait_after_the_apology_moves_the_new_date(
+    catalog: Any, org: dict[str, Agency], desk_officer: User, commune_specialist: User, person: dict[str, Any]
+) -> None:
+    dossier = marriage(desk_officer, org, person)
+    dossier_apologise(
+        fresh(dossier), commune_specialist, "Chờ xác minh", vn(2026, 3, 10, 17, 0), now=vn(2026, 3, 3, 9, 0)
+    )
+    dossier_supplement_request(
+        fresh(dossier), commune_specialist, ["Bản sao CCCD"], "", now=vn(2026, 3, 3, 10, 0)
+    )
+    resumed = dossier_supplement_receive(fresh(dossier), commune_specialist, {}, now=vn(2026, 3, 3, 15, 0))
+    # The wait was 10:00–15:00 on a working day: 1 h 30 of morning and 2 h of afternoon = 3 h 30 of office time.
+    assert resumed.due_at == vn(2026, 3, 11, 11, 0)
+    assert resumed.due_before_apology == vn(2026, 3, 6, 11, 0)
