@@ -12,6 +12,7 @@ urlpatterns = [
     path("ho-so/", views.inbox, name="inbox"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("ho-so/<str:code>/tep/<int:attachment_id>/xem/", views.attachment_view, name="attachment-view"),
     path("ho-so/<str:code>/mau-01.pdf", views.receipt_slip, name="receipt-slip"),
     path("ho-so/<str:code>/mau-02.pdf", views.supplement_slip, name="supplement-slip"),
     path("ho-so/<str:code>/mau-03.pdf", views.refusal_slip, name="refusal-slip"),

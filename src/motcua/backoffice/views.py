@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
@@ -711,6 +712,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "applicant": dossier.applicant,
         "time_left": left,
         "attachments": attachments,
+        "inline_types": INLINE_TYPES,
         "result_documents": result_documents,
         "result_file_field": RESULT_FILE_FIELD,
         "timeline": timeline,
@@ -778,6 +780,44 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Types a browser shows by itself without running anything of the file: viewed inline on the dossier page.
+INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif"})
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def attachment_view(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    """A PDF or image file of the dossier shown inline (in the page's viewer or a new tab); any other
+    type is a 404 here (it is only downloaded). The stored type was sniffed from the content at upload;
+    images are sandboxed, and nothing is ever sniffed again by the browser.
+
+    Who: officers who may see the dossier; others get 404.
+    """
+    dossier = _visible_dossier(_officer(request), code)
+    attachment = dossier.attachments.filter(pk=attachment_id).first()
+    if attachment is None or not attachment.file or attachment.content_type not in INLINE_TYPES:
+        raise Http404
+    access_record(
+        request,
+        channel="web",
+        action="view",
+        object_type="attachment",
+        object_ref=dossier.code,
+        detail=attachment.original_name,
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    if attachment.content_type.startswith("image/"):
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
 
 

@@ -228,3 +228,29 @@ def test_the_counter_asks_for_completion_or_refuses_without_receiving(
     outsider = staff("center-officer", (org["center"], Role.RECEPTION_OFFICER))
     client.force_login(outsider)
     assert client.get(f"/mot-cua/tiep-nhan/phieu/{decision.pk}.pdf").status_code == 404
+
+
+def test_pdf_and_image_files_are_viewable_inline(
+    catalog: Any,
+    org: dict[str, Agency],
+    desk_officer: User,
+    person: dict[str, Any],
+    desk_client: Client,
+    client: Client,
+) -> None:
+    dossier = receive(desk_officer, org["desk"], person, vn(2026, 3, 2, 9))
+    attachment = dossier.attachments.get()
+    page = page_of(desk_client, dossier)
+    view_url = f"/mot-cua/ho-so/{dossier.code}/tep/{attachment.pk}/xem/"
+    assert view_url in page and 'name="viewer-frame"' in page
+    shown = desk_client.get(view_url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "application/pdf"
+    assert shown["Content-Disposition"] == "inline" and shown["X-Frame-Options"] == "SAMEORIGIN"
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    # A type the browser would run or render as a page is never shown inline.
+    attachment.content_type = "text/html"
+    attachment.save(update_fields=["content_type"])
+    assert desk_client.get(view_url).status_code == 404
+    outsider = staff("center-officer", (org["center"], Role.RECEPTION_OFFICER))
+    client.force_login(outsider)
+    assert client.get(view_url).status_code == 404
