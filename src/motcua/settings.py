@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.signing",
     "motcua.integrations",
     "motcua.audit",
     "motcua.portal",
@@ -257,5 +258,16 @@ try:
     MOTCUA_TRACKING_RATE = (int(_limit), int(_window))
 except ValueError as exc:
     raise ImproperlyConfigured("MOTCUA_TRACKING_RATE must look like 20/600 (look-ups per seconds)") from exc
+# Digital signatures: PEM files of the certificate authorities whose signatures are trusted (comma-separated);
+# empty: the demo's own CA in <data dir>/signing/demo-ca.pem. One-time codes for signing expire after this
+# many seconds.
+MOTCUA_SIGNING_TRUST_ROOTS = [
+    p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()
+]
+MOTCUA_SIGNING_CODE_SECONDS = int(os.environ.get("MOTCUA_SIGNING_CODE_SECONDS", "300"))
+# PKCS#11 signing backend (production HSM or a remote-signing token library); unused by the demo.
+MOTCUA_PKCS11_LIBRARY = os.environ.get("MOTCUA_PKCS11_LIBRARY", "")
+MOTCUA_PKCS11_TOKEN = os.environ.get("MOTCUA_PKCS11_TOKEN", "")
+MOTCUA_PKCS11_PIN = os.environ.get("MOTCUA_PKCS11_PIN", "")
 # Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

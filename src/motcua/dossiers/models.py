@@ -33,6 +33,7 @@ date, receiving unit ordered by receipt, status ordered by due date) and end wit
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any, NoReturn
 
@@ -445,6 +446,10 @@ def result_path(instance: ResultDocument, filename: str) -> str:
     return f"results/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 
 
+def result_verify_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class ResultDocument(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, related_name="result_documents", verbose_name=_("dossier")
@@ -465,10 +470,13 @@ class ResultDocument(models.Model):
     origin = models.CharField(_("origin"), max_length=10, choices=ResultOrigin.choices)
     file = models.FileField(_("file"), upload_to=result_path, max_length=200)
     original_name = models.CharField(_("original name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Indexed: the verification page finds the registered result of an uploaded PDF by its hash.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(_("content type"), max_length=100)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # The unguessable key of the public verification link printed in the signature's QR code.
+    verify_token = models.CharField(max_length=32, unique=True, default=result_verify_token, editable=False)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

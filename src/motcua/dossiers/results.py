@@ -73,6 +73,34 @@ def _check_pdf(name: str, content: bytes) -> None:
             % {"name": name},
             code="result_not_pdf",
         )
+    # An externally signed result is checked at upload: a broken, untrusted or altered signature is refused.
+    from motcua.signing.pades import pdf_verify
+
+    report = pdf_verify(content)
+    if not report.readable:
+        raise ValidationError(
+            _("%(name)s cannot be read as a PDF (damaged or password-protected).") % {"name": name},
+            code="result_unreadable",
+        )
+    if report.verdict not in ("valid", "unsigned"):
+        raise ValidationError(
+            _("%(name)s carries a signature that does not verify (%(problem)s): the file is refused.")
+            % {"name": name, "problem": problem_label(report.verdict)},
+            code="result_bad_signature",
+        )
+
+
+def problem_label(problem: str) -> str:
+    """What a signature problem of ``signing.pades`` means, for people."""
+    labels = {
+        "tampered": _("the document was altered after signing"),
+        "invalid": _("the signature is invalid"),
+        "untrusted": _("the certificate is not issued by a trusted authority"),
+        "expired": _("the certificate was not valid at the time of signing"),
+        "revoked": _("the certificate is revoked"),
+        "modified": _("content was added after the signature"),
+    }
+    return str(labels.get(problem, problem))
 
 
 def _result_of(dossier: Dossier, result: Result | None) -> Result | None:
