@@ -85,12 +85,15 @@ class Pkcs11TokenBackend:
                 "MOTCUA_PKCS11_LIBRARY and MOTCUA_PKCS11_TOKEN must be set for pkcs11 signing"
             )
         try:
+            from pyhanko.config.pkcs11 import TokenCriteria
             from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
         except ImportError as exc:  # python-pkcs11 is an optional extra
             raise ImproperlyConfigured(
                 "pkcs11 signing needs the python-pkcs11 package (pyhanko[pkcs11])"
             ) from exc
         session = open_pkcs11_session(
-            library, token_label=token, user_pin=getattr(settings, "MOTCUA_PKCS11_PIN", "")
+            library,
+            token_criteria=TokenCriteria(label=token),
+            user_pin=getattr(settings, "MOTCUA_PKCS11_PIN", "") or None,
         )
         return PKCS11Signer(session, key_label=certificate.key_ref, cert_label=certificate.key_ref)

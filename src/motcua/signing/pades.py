@@ -150,7 +150,7 @@ def trust_roots() -> list[Any]:
     paths: Sequence[str] = settings.MOTCUA_SIGNING_TRUST_ROOTS or [
         str(Path(settings.DATA_DIR) / "signing" / "demo-ca.pem")
     ]
-    roots = []
+    roots: list[Any] = []
     for path in paths:
         file = Path(path)
         if not file.is_file():
@@ -181,8 +181,8 @@ def pdf_verify(content: bytes) -> VerificationReport:
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
