@@ -15,4 +15,5 @@ urlpatterns = [
     path("ho-so/<str:code>/mau-01.pdf", views.receipt_slip, name="receipt-slip"),
     path("ho-so/<str:code>/mau-02.pdf", views.supplement_slip, name="supplement-slip"),
     path("ho-so/<str:code>/mau-03.pdf", views.refusal_slip, name="refusal-slip"),
+    path("ho-so/<str:code>/mau-05.pdf", views.control_slip, name="control-slip"),
 ]

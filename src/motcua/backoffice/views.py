@@ -29,6 +29,7 @@ from motcua.accounts.models import User
 from motcua.audit.services import access_record
 from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import ProcedureFilters, published_versions
+from motcua.documents.control_slip import control_slip_for, control_slip_pdf
 from motcua.documents.slips import receipt_slip_for, receipt_slip_pdf, refusal_slip_pdf, supplement_slip_pdf
 from motcua.dossiers.models import Dossier, DossierAction, DossierEvent, DossierStatus
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossier_timeline, dossiers_visible_to, inbox_page
@@ -649,3 +650,13 @@ def refusal_slip(request: HttpRequest, code: str) -> HttpResponse:
     Who: officers who may see the dossier; others get 404.
     """
     return _slip_response(request, code, "03", refusal_slip_pdf)
+
+
+@login_required
+@require_GET
+def control_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """Mẫu 05 (Phiếu kiểm soát quá trình giải quyết hồ sơ): every hand-over so far, printable at any time.
+
+    Who: officers who may see the dossier; others get 404.
+    """
+    return _slip_response(request, code, "05", lambda dossier: control_slip_pdf(control_slip_for(dossier)))

@@ -85,7 +85,7 @@ def receipt_slip_pdf(slip: ReceiptSlip, *, copies: tuple[str, ...] = ("Giao ngư
 _PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ")
 
 
-def _place_of(unit: AdministrativeUnit) -> str:
+def place_of(unit: AdministrativeUnit) -> str:
     """The province's short name ("Tỉnh Bắc Ninh" → "Bắc Ninh") above an administrative unit."""
     province = unit
     # The geo tree has two or three tiers: walk up to its root.
@@ -138,7 +138,7 @@ def receipt_slip_for(dossier: Dossier) -> ReceiptSlip:
         code=dossier.code,
         receiving_unit=unit.name,
         parent_agency=unit.parent.name if unit.parent is not None else "",
-        place=_place_of(unit.admin_unit),
+        place=place_of(unit.admin_unit),
         applicant_name=applicant.full_name,
         applicant_id=applicant.id_number or applicant.tax_code,
         applicant_address=", ".join(part for part in address_parts if part),
@@ -165,7 +165,7 @@ def _slip_context(dossier: Dossier, *, officer: str, title: str, issued_at: date
         "agency": unit.name,
         "parent_agency": unit.parent.name if unit.parent is not None else "",
         "number": dossier.code,
-        "place": _place_of(unit.admin_unit),
+        "place": place_of(unit.admin_unit),
         "issued_at": timezone.localtime(issued_at),
         "code": dossier.code,
         "applicant": dossier.applicant.full_name,
