@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tiep-nhan/", views.reception, name="reception"),
     path("ho-so/", views.inbox, name="inbox"),
+    path("so-theo-doi/", views.register, name="register"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("ho-so/<str:code>/mau-01.pdf", views.receipt_slip, name="receipt-slip"),
