@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -14,10 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Component, Result
+from motcua.documents.register import MAX_PERIOD_DAYS
 from motcua.dossiers.models import ApplicantKind, Channel, Sex
 from motcua.dossiers.services import ReturnMethod
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
+
+if TYPE_CHECKING:
+    # Type-checking only: django-stubs is a development dependency.
+    from django_stubs_ext import StrOrPromise
 
 # Channels an officer records at the desk; dossiers from the national portal arrive through the API.
 DESK_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.NATIONAL_PORTAL]
@@ -322,6 +327,69 @@ class CounterDecisionForm(forms.Form):
 
     def items(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["missing_items"].splitlines() if line.strip()]
+
+
+class AgencyChoiceField(forms.ModelChoiceField[Agency]):
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+REGISTER_FORMATS = [("pdf", gettext_lazy("PDF (A4 landscape)")), ("xlsx", gettext_lazy("Excel (.xlsx)"))]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date_field(label: StrOrPromise) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter this date."),
+            "invalid": gettext_lazy("Enter a valid date, for example 31/01/2026."),
+        },
+    )
+
+
+class RegisterForm(forms.Form):
+    """Mẫu 06 (Sổ theo dõi hồ sơ): a receiving unit, a period of at most ``MAX_PERIOD_DAYS`` days and a
+    format. The field names are the query string's (``?don_vi=…&tu_ngay=…``): the page is a GET form."""
+
+    don_vi = AgencyChoiceField(
+        label=gettext_lazy("Receiving unit"),
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the listed units.")},
+    )
+    tu_ngay = _date_field(gettext_lazy("From"))
+    den_ngay = _date_field(gettext_lazy("To"))
+    # Only an export needs it (PDF when missing); the count does not.
+    dinh_dang = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=REGISTER_FORMATS,
+        initial="pdf",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["don_vi"]
+        assert isinstance(field, AgencyChoiceField)
+        field.queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("tu_ngay"), cleaned.get("den_ngay")
+        if start is not None and end is not None:
+            if start > end:
+                self.add_error("den_ngay", _("The end date must not be before the start date."))
+            elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+                self.add_error(
+                    "den_ngay",
+                    _("A register covers at most %(days)d days: choose a shorter period.")
+                    % {"days": MAX_PERIOD_DAYS},
+                )
+        return cleaned
 
 
 def file_field_name(component: Component) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tiep-nhan/", views.reception, name="reception"),
     path("ho-so/", views.inbox, name="inbox"),
+    path("so-theo-doi/", views.register, name="register"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/xem/", views.attachment_view, name="attachment-view"),
@@ -21,4 +22,5 @@ urlpatterns = [
         "ho-so/<str:code>/ket-qua/<int:document_id>/", views.result_document_download, name="result-document"
     ),
     path("tiep-nhan/phieu/<int:decision_id>.pdf", views.counter_slip, name="counter-slip"),
+    path("ho-so/<str:code>/mau-05.pdf", views.control_slip, name="control-slip"),
 ]

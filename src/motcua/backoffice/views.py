@@ -9,6 +9,8 @@ hint that it exists.
 from __future__ import annotations
 
 import secrets
+import tempfile
+from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePath
@@ -21,10 +23,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,6 +36,16 @@ from motcua.accounts.models import User
 from motcua.audit.services import access_record
 from motcua.catalog.models import Component, ProcedureVersion, Result
 from motcua.catalog.selectors import ProcedureFilters, published_versions
+from motcua.documents.control_slip import control_slip_for, control_slip_pdf
+from motcua.documents.register import (
+    CHUNK_SIZE,
+    PDF_MAX_ROWS,
+    RegisterPeriod,
+    register_dossiers,
+    register_pdf,
+    register_rows,
+    register_xlsx,
+)
 from motcua.documents.slips import (
     apology_slip_pdf,
     counter_decision_pdf,
@@ -89,6 +103,7 @@ from .forms import (
     LockOnlyForm,
     ReceptionForm,
     RefuseForm,
+    RegisterForm,
     ResultAddForm,
     ResultRemoveForm,
     ReturnForm,
@@ -909,6 +924,53 @@ def result_document_download(request: HttpRequest, code: str, document_id: int) 
 
 @login_required
 @require_GET
+def control_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """Mẫu 05 (Phiếu kiểm soát quá trình giải quyết hồ sơ): every hand-over so far, printable at any time.
+
+    Who: officers who may see the dossier; others get 404.
+    """
+    return _slip_response(request, code, "05", lambda dossier: control_slip_pdf(control_slip_for(dossier)))
+
+
+# --- Mẫu 06: the register --------------------------------------------------------------------------
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Submitting with this parameter downloads the register; without it the page shows how many rows it holds.
+REGISTER_EXPORT = "xuat"
+
+
+def _register_units(user: User) -> QuerySet[Agency]:
+    """Receiving units whose register ``user`` may read: where they receive dossiers or monitor (a role in
+    the unit or above it; a provincial supervisor: every unit)."""
+    scope = Q(pk__in=agencies_for(user, Capability.DOSSIER_RECEIVE).values("pk")) | Q(
+        pk__in=agencies_for(user, Capability.MONITOR).values("pk")
+    )
+    return (
+        Agency.objects.filter(scope, kind__in=RECEIVING_KINDS)
+        .select_related("parent", "admin_unit__parent__parent")
+        .order_by("name", "id")
+    )
+
+
+def _register_xlsx_response(period: RegisterPeriod) -> FileResponse:
+    # Rows go from the database cursor to XlsxWriter's per-row flush and into a temporary file that is
+    # gone once the response is sent: memory does not grow with the period.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    try:
+        register_xlsx(
+            period, register_rows(register_dossiers(period).iterator(chunk_size=CHUNK_SIZE)), handle
+        )
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{period.file_stem}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@require_GET
 def counter_slip(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Mẫu 02 or Mẫu 03 given at the counter without receiving a dossier.
 
@@ -931,3 +993,94 @@ def counter_slip(request: HttpRequest, decision_id: int) -> HttpResponse:
     response = HttpResponse(counter_decision_pdf(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{form}-{decision.number}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponseBase:
+    """Mẫu 06 (Sổ theo dõi hồ sơ) of a receiving unit for a period: the number of rows, then the register
+    as an A4 landscape PDF (at most ``PDF_MAX_ROWS`` rows) or as Excel (any number).
+
+    Who: officers holding ``dossier_receive`` or ``monitor`` in a service centre or one-stop desk (or
+    above it); a provincial supervisor, every unit. Others get 403; a unit outside the officer's scope is a
+    404. Every export is recorded in the access log (the register holds personal data).
+    """
+    user = _officer(request)
+    units = _register_units(user)
+    unit_ids = {str(pk) for pk in units.values_list("pk", flat=True)}
+    if not unit_ids:
+        raise PermissionDenied
+    requested = request.GET.get("don_vi")
+    if requested is not None and requested not in unit_ids:
+        raise Http404
+    today = timezone.localdate()
+    initial = {
+        "tu_ngay": today.replace(day=1),
+        "den_ngay": today.replace(day=monthrange(today.year, today.month)[1]),
+        "dinh_dang": "pdf",
+    }
+    bound = any(name in request.GET for name in ("don_vi", "tu_ngay", "den_ngay", "dinh_dang"))
+    form = RegisterForm(request.GET if bound else None, units=units, initial=initial)
+    errors: list[str] = []
+    count: int | None = None
+    count_text = ""
+    status = 200
+    if form.is_valid():
+        period = RegisterPeriod(
+            form.cleaned_data["don_vi"], form.cleaned_data["tu_ngay"], form.cleaned_data["den_ngay"]
+        )
+        export = form.cleaned_data["dinh_dang"] or "pdf"
+        if REGISTER_EXPORT in request.GET:
+            if export == "xlsx":
+                access_record(
+                    request,
+                    channel="web",
+                    action="export",
+                    object_type="register-06",
+                    object_ref=period.unit.code,
+                    detail=f"{period.label} (xlsx)",
+                )
+                return _register_xlsx_response(period)
+            # One row more than the cap tells whether the period fits, without counting it all.
+            rows = list(register_rows(register_dossiers(period)[: PDF_MAX_ROWS + 1]))
+            if len(rows) <= PDF_MAX_ROWS:
+                access_record(
+                    request,
+                    channel="web",
+                    action="export",
+                    object_type="register-06",
+                    object_ref=period.unit.code,
+                    detail=f"{period.label} (pdf)",
+                )
+                response = HttpResponse(register_pdf(period, rows), content_type="application/pdf")
+                response["Content-Disposition"] = f'inline; filename="{period.file_stem}.pdf"'
+                return response
+            errors.append(
+                _(
+                    "This period holds more than %(max)s dossiers, too many for one PDF. Export it as Excel, "
+                    "or choose a shorter period."
+                )
+                % {"max": f"{PDF_MAX_ROWS:,}".replace(",", ".")}
+            )
+            status = 400
+        count = register_dossiers(period).count()
+        count_text = ngettext(
+            "%(count)s dossier received in this period.", "%(count)s dossiers received in this period.", count
+        ) % {"count": f"{count:,}".replace(",", ".")}
+    elif bound:
+        status = 400
+    return render(
+        request,
+        "backoffice/register.html",
+        {
+            "nav": "register",
+            "form": form,
+            "errors": errors,
+            "count": count,
+            "count_text": count_text,
+            "pdf_max_rows": PDF_MAX_ROWS,
+            "too_many_for_pdf": count is not None and count > PDF_MAX_ROWS,
+            "export": REGISTER_EXPORT,
+        },
+        status=status,
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from motcua.dossiers.models import ResultDocument
 
 from .pdf import qr_svg, render_pdf
-from .slips import _place_of
+from .slips import place_of
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
@@ -34,7 +34,7 @@ def result_document_pdf(document: ResultDocument, *, approver: User | None) -> b
             "agency": agency.name,
             "parent_agency": agency.parent.name if agency.parent is not None else "",
             "number": document.number,
-            "place": _place_of(agency.admin_unit),
+            "place": place_of(agency.admin_unit),
             "issued_on": document.issued_on,
             "document": document,
             "dossier": dossier,

@@ -92,7 +92,7 @@ def receipt_slip_pdf(slip: ReceiptSlip, *, copies: tuple[str, ...] = ("Giao ngư
 _PROVINCE_PREFIXES = ("Tỉnh ", "Thành phố ")
 
 
-def _place_of(unit: AdministrativeUnit) -> str:
+def place_of(unit: AdministrativeUnit) -> str:
     """The province's short name ("Tỉnh Bắc Ninh" → "Bắc Ninh") above an administrative unit."""
     province = unit
     # The geo tree has two or three tiers: walk up to its root.
@@ -145,7 +145,7 @@ def receipt_slip_for(dossier: Dossier) -> ReceiptSlip:
         code=dossier.code,
         receiving_unit=unit.name,
         parent_agency=unit.parent.name if unit.parent is not None else "",
-        place=_place_of(unit.admin_unit),
+        place=place_of(unit.admin_unit),
         applicant_name=applicant.full_name,
         applicant_id=applicant.id_number or applicant.tax_code,
         applicant_address=", ".join(part for part in address_parts if part),
@@ -172,7 +172,7 @@ def _slip_context(dossier: Dossier, *, officer: str, title: str, issued_at: date
         "agency": unit.name,
         "parent_agency": unit.parent.name if unit.parent is not None else "",
         "number": dossier.code,
-        "place": _place_of(unit.admin_unit),
+        "place": place_of(unit.admin_unit),
         "issued_at": timezone.localtime(issued_at),
         "code": dossier.code,
         "applicant": dossier.applicant.full_name,
@@ -229,7 +229,7 @@ def apology_slip_pdf(dossier: Dossier) -> bytes | None:
     context.update(
         agency=agency.name,
         parent_agency=agency.parent.name if agency.parent is not None else "",
-        place=_place_of(agency.admin_unit),
+        place=place_of(agency.admin_unit),
         receiving_unit=dossier.receiving_unit.name,
         received_at=timezone.localtime(dossier.received_at),
         reason=event.comment,
@@ -252,7 +252,7 @@ def counter_decision_pdf(decision: CounterDecision) -> bytes:
         "agency": unit.name,
         "parent_agency": unit.parent.name if unit.parent is not None else "",
         "number": decision.number,
-        "place": _place_of(unit.admin_unit),
+        "place": place_of(unit.admin_unit),
         "issued_at": timezone.localtime(decision.issued_at),
         "code": "",
         "applicant": decision.applicant_name,

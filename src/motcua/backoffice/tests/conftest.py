@@ -113,3 +113,19 @@ def receive(
         files={"TP1": [("to-khai.pdf", PDF)]},
         received_at=at,
     )
+
+
+def with_approved_result(dossier: Dossier, at: datetime) -> Dossier:
+    """The dossier with an approved (generated) result document, as the competent agency's leader makes it:
+    a dossier whose procedure lists a result is finished only with one."""
+    from motcua.accounts.models import User as Account
+    from motcua.catalog.models import Result
+    from motcua.dossiers.results import result_document_add, result_documents_approve
+
+    leader = Account.objects.filter(username="result-leader").first() or staff(
+        "result-leader", (dossier.competent_agency, Role.AGENCY_LEADER)
+    )
+    result = Result.objects.filter(version=dossier.procedure_version).order_by("id").first()
+    result_document_add(Dossier.objects.get(pk=dossier.pk), leader, result=result, now=at)
+    result_documents_approve(Dossier.objects.get(pk=dossier.pk), leader, now=at)
+    return Dossier.objects.get(pk=dossier.pk)

@@ -104,3 +104,18 @@ def test_supplement_and_refusal_slips(
     dossier_refuse(dossier, desk_officer, "Không thuộc thẩm quyền giải quyết")
     slip = text(desk_client.get(base + "mau-03.pdf"))
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in slip and "Không thuộc thẩm quyền giải quyết" in slip
+
+
+def test_every_back_office_page_needs_a_login(db: None, client: Any) -> None:
+    """A view added without ``login_required`` (or lost in a merge) is caught here."""
+    from django.urls import URLPattern, reverse
+
+    from motcua.backoffice.urls import urlpatterns
+
+    samples = {"code": "000.00.01.H24-260302-0001", "attachment_id": 1, "document_id": 1, "decision_id": 1}
+    for pattern in urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        arguments = {name: samples[name] for name in pattern.pattern.regex.groupindex}
+        url = reverse(f"backoffice:{pattern.name}", kwargs=arguments)
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
