@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the back office: /mot-cua/ky-so/ is the signing desk.
+    path("", include("motcua.signing.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

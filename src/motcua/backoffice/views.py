@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -87,6 +87,7 @@ from motcua.dossiers.services import (
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import RECEIVING_KINDS, Agency
 from motcua.org.scoping import Capability, agencies_for, can
+from motcua.signing.models import SignatureRecord
 from motcua.workdays.selectors import working_calendar
 from motcua.workflow.engine import available_actions, process_act, process_supplement_receive
 from motcua.workflow.models import Action as ProcessAction
@@ -701,7 +702,9 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     result_documents = list(
-        dossier.result_documents.select_related("approved_by", "created_by").order_by("id")
+        dossier.result_documents.select_related("approved_by", "created_by")
+        .annotate(signed=Exists(SignatureRecord.objects.filter(document=OuterRef("pk"))))
+        .order_by("id")
     )
     components = list(Component.objects.filter(version=dossier.procedure_version).order_by("position", "id"))
     action_labels = dict(DossierAction.choices)
@@ -745,6 +748,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_approve_result": open_status
         and may_approve_result(user, dossier)
         and any(not d.is_approved for d in result_documents),
+        "may_sign": any(d.is_approved and not d.signed for d in result_documents)
+        and can(user, Capability.RESULT_SIGN, dossier.competent_agency),
         "apology_until": apology_until if apology_until is not None and now <= apology_until else None,
         "apology_missed": apology_until is not None and now > apology_until,
         "at_risk": bool(left and left.at_risk and dossier.apologised_at is None),
