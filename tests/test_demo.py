@@ -100,6 +100,10 @@ def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
     assert not closed.filter(result_documents__isnull=True).exists()
     assert not ResultDocument.objects.filter(approved_at__isnull=True, dossier__in=closed).exists()
     assert Dossier.objects.filter(apologised_at__isnull=False).exists()
+    from motcua.signing.models import SignatureRecord, SigningCertificate
+
+    assert SigningCertificate.objects.filter(user__username="lanhdao.bacgiang").exists()
+    assert SignatureRecord.objects.exists()
     assert ProcessDefinition.objects.filter(status=DefinitionStatus.ACTIVE).count() >= 40
     dossier = Dossier.objects.select_related("applicant").first()
     assert dossier is not None

@@ -4,6 +4,7 @@ with approved result documents, returned. Applicants and their ID numbers are in
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -86,6 +87,17 @@ FORWARD_KINDS = ("forward", "approve", "finish")
 GENERATED_RESULTS = 8
 
 
+@functools.cache
+def _scanned_result() -> bytes:
+    """A one-page PDF standing for a result signed on paper and scanned (rendered once per seeding)."""
+    from motcua.documents.pdf import render_pdf
+
+    return render_pdf(
+        "documents/result_generated.html",
+        {"title": "Kết quả giải quyết (bản quét)", "agency": "Cơ quan giải quyết", "number": "—"},
+    )
+
+
 def _advance(
     dossier: Any, admin: User, steps: int, start: datetime, report: DemoReport
 ) -> tuple[Any, datetime]:
@@ -107,7 +119,7 @@ def _advance(
                     dossier,
                     admin,
                     result=result,
-                    upload=None if generate else (f"ket-qua-{dossier.code}.pdf", SCAN),
+                    upload=None if generate else (f"ket-qua-{dossier.code}.pdf", _scanned_result()),
                     issued_on=timezone.localdate(moment),
                     now=moment - timedelta(hours=1),
                 )

@@ -178,7 +178,13 @@ def demo_organisation_create() -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(
-                username, f"{username}@motcua.local", DEMO_PASSWORD, full_name=full_name, is_staff=True
+                username,
+                f"{username}@motcua.local",
+                DEMO_PASSWORD,
+                full_name=full_name,
+                is_staff=True,
+                # Sample numbers: one-time codes for signing go to this phone through the SMS simulator.
+                phone=f"0912{len(username):02d}{sum(map(ord, username)) % 10000:04d}",
             )
         for agency_code, role in roles:
             StaffRole.objects.get_or_create(user=user, agency=created[agency_code], role=role)

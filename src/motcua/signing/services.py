@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,6 +72,19 @@ def signable_documents(user: AnyUser) -> list[ResultDocument]:
     )
 
 
+def _signed_or_refused(content: bytes, signer: Any, stamp: StampInfo, *, field_name: str, reason: str) -> bytes:
+    """pdf_sign, with a file pyHanko cannot rewrite (not a well-formed PDF) refused with a clear message."""
+    from pyhanko.pdf_utils.misc import PdfError
+
+    try:
+        return pdf_sign(content, signer, stamp, field_name=field_name, reason=reason)
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(
+            _("The file is not a well-formed PDF and cannot be signed; upload a proper PDF of the result."),
+            code="unsignable",
+        ) from exc
+
+
 def _sign_one(document: ResultDocument, user: User, certificate: SigningCertificate, now: datetime) -> None:
     stored: list[str] = []
     try:
@@ -106,7 +120,7 @@ def _sign_one(document: ResultDocument, user: User, certificate: SigningCertific
                     code="hash_mismatch",
                 )
             signer = signing_backends[certificate.backend].signer_for(certificate)
-            signed = pdf_sign(
+            signed = _signed_or_refused(
                 content,
                 signer,
                 StampInfo(

@@ -16,6 +16,8 @@ from motcua.dossiers.demo import demo_dossiers_create
 from motcua.geo.services import units_load_two_tier
 from motcua.org.demo import DEMO_PASSWORD, demo_accounts, demo_organisation_create
 from motcua.org.models import Agency
+from motcua.signing.ca import ca_dir
+from motcua.signing.demo import demo_signing_create
 from motcua.workflow.services import definition_default_create
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog.json"
@@ -53,6 +55,7 @@ class Command(BaseCommand):
                     for procedure in Procedure.objects.filter(current_version__isnull=False):
                         definition_default_create(procedure)
                 dossiers = demo_dossiers_create()
+                signing = demo_signing_create()
             self.stdout.write(
                 _("Demo catalog: %(p)d procedures, %(v)d versions.")
                 % {"p": catalog_report.procedures_created, "v": catalog_report.versions_created}
@@ -72,6 +75,13 @@ class Command(BaseCommand):
                     "t": dossiers.returned,
                     "r": dossiers.refused,
                 }
+            )
+            self.stdout.write(
+                _(
+                    "Digital signatures: the demo certificate authority is in %(path)s; %(c)d leader certificates, "
+                    "%(s)d results signed."
+                )
+                % {"path": ca_dir(), "c": signing.certificates, "s": signing.signed}
             )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
