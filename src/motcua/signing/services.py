@@ -72,7 +72,9 @@ def signable_documents(user: AnyUser) -> list[ResultDocument]:
     )
 
 
-def _signed_or_refused(content: bytes, signer: Any, stamp: StampInfo, *, field_name: str, reason: str) -> bytes:
+def _signed_or_refused(
+    content: bytes, signer: Any, stamp: StampInfo, *, field_name: str, reason: str
+) -> bytes:
     """pdf_sign, with a file pyHanko cannot rewrite (not a well-formed PDF) refused with a clear message."""
     from pyhanko.pdf_utils.misc import PdfError
 
