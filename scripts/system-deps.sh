@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages MotCua needs: gettext (compiling the Vietnamese catalog), Chromium (browser tests),
-# Noto and DejaVu fonts (Vietnamese glyphs in screenshots and PDFs), Pango (PDF rendering).
+# Noto and DejaVu fonts (Vietnamese glyphs in screenshots and PDFs), Pango (PDF rendering), SoftHSM
+# (the PKCS#11 signing backend's tests).
 # Installed only when missing.
 set -euo pipefail
 need=()
@@ -10,6 +11,8 @@ command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 # WeasyPrint (slips and receipts as PDF) draws text with Pango.
 ldconfig -p | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# SoftHSM: a software PKCS#11 token, so the tests exercise the pkcs11 signing backend as an HSM would be used.
+[ -f /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "Missing system packages: ${need[*]} — install them with your package manager (Debian: apt-get install ${need[*]})." >&2

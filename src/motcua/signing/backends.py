@@ -96,4 +96,15 @@ class Pkcs11TokenBackend:
             token_criteria=TokenCriteria(label=token),
             user_pin=getattr(settings, "MOTCUA_PKCS11_PIN", "") or None,
         )
-        return PKCS11Signer(session, key_label=certificate.key_ref, cert_label=certificate.key_ref)
+        # The token signs the digest MotCua computes (the raw mechanism): SoftHSM and many HSMs offer
+        # CKM_ECDSA but not the combined hash-and-sign mechanisms.
+        return PKCS11Signer(
+            session, key_label=certificate.key_ref, cert_label=certificate.key_ref, use_raw_mechanism=True
+        )
+
+
+def signer_release(signer: object) -> None:
+    """Close what a signer holds open (a PKCS#11 session); nothing for a PKCS#12 signer."""
+    session = getattr(signer, "pkcs11_session", None)
+    if session is not None:
+        session.close()

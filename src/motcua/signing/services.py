@@ -26,7 +26,7 @@ from motcua.dossiers.models import CLOSED_STATUSES, DossierStatus, ResultDocumen
 from motcua.dossiers.services import _remove_files, dossier_event_add
 from motcua.org.scoping import AnyUser, Capability, can
 
-from .backends import signing_backends
+from .backends import signer_release, signing_backends
 from .models import SignatureRecord, SigningCertificate
 from .otp import SIGN, code_check
 from .pades import StampInfo, pdf_sign
@@ -122,19 +122,22 @@ def _sign_one(document: ResultDocument, user: User, certificate: SigningCertific
                     code="hash_mismatch",
                 )
             signer = signing_backends[certificate.backend].signer_for(certificate)
-            signed = _signed_or_refused(
-                content,
-                signer,
-                StampInfo(
-                    signer_name=user.full_name or user.get_username(),
-                    title=certificate.title,
-                    agency=certificate.agency.name,
-                    verify_url=verify_url(row),
-                    when=now,
-                ),
-                field_name=f"Signature{row.signatures.count() + 1}",
-                reason=f"Ký kết quả {row.number}",
-            )
+            try:
+                signed = _signed_or_refused(
+                    content,
+                    signer,
+                    StampInfo(
+                        signer_name=user.full_name or user.get_username(),
+                        title=certificate.title,
+                        agency=certificate.agency.name,
+                        verify_url=verify_url(row),
+                        when=now,
+                    ),
+                    field_name=f"Signature{row.signatures.count() + 1}",
+                    reason=f"Ký kết quả {row.number}",
+                )
+            finally:
+                signer_release(signer)
             before = row.sha256
             old_path = str(row.file.name)
             row.file.save("result.pdf", ContentFile(signed), save=False)
