@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.documents",
     "motcua.signing",
+    "motcua.digitisation",
     "motcua.integrations",
     "motcua.audit",
     "motcua.portal",
@@ -210,7 +211,7 @@ LOGGING = {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("MOTCUA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "notifications"],
+        "QUEUES": ["default", "notifications", "digitisation"],
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MotCua <no-reply@motcua.local>")
@@ -270,5 +271,8 @@ MOTCUA_SIGNING_CODE_SECONDS = int(os.environ.get("MOTCUA_SIGNING_CODE_SECONDS", 
 MOTCUA_PKCS11_LIBRARY = os.environ.get("MOTCUA_PKCS11_LIBRARY", "")
 MOTCUA_PKCS11_TOKEN = os.environ.get("MOTCUA_PKCS11_TOKEN", "")
 MOTCUA_PKCS11_PIN = os.environ.get("MOTCUA_PKCS11_PIN", "")
+# Digitisation: scanned components become searchable PDF/A files (OCRmyPDF + Tesseract) in the background.
+MOTCUA_OCR_ENABLED = os.environ.get("MOTCUA_OCR_ENABLED", "1") not in ("0", "false", "False", "")
+MOTCUA_OCR_LANGUAGES = [lang for lang in os.environ.get("MOTCUA_OCR_LANGUAGES", "vie").split("+") if lang]
 # Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

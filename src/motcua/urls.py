@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the back office: /mot-cua/ky-so/ is the signing desk.
     path("", include("motcua.signing.urls")),
+    path("", include("motcua.digitisation.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

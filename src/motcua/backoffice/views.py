@@ -697,7 +697,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     may_handle = _may_act(user, dossier)
     may_act = (may_handle or bool(engine_actions)) and not dossier.is_closed
     attachments = list(
-        dossier.attachments.select_related("component", "pause").order_by(
+        dossier.attachments.select_related("component", "pause", "ocr").order_by(
             "component__position", "pause_id", "id"
         )
     )

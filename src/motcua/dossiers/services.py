@@ -285,6 +285,11 @@ def _attachments_store(
         stored.append(str(attachment.file.name))
         attachment.save()
         attachments.append(attachment)
+        if source == AttachmentSource.SCAN:
+            # Imported here: digitisation builds on this app's models. The OCR task starts on commit.
+            from motcua.digitisation.ocr import ocr_queue
+
+            ocr_queue(attachment)
     return attachments
 
 

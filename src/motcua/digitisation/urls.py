@@ -1,0 +1,14 @@
+"""Digitisation screens under the back office (``/mot-cua/``)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "digitisation"
+
+urlpatterns = [
+    path("mot-cua/tim-van-ban/", views.search, name="search"),
+    path("mot-cua/ho-so/<str:code>/so-hoa.json", views.progress, name="progress"),
+    path("mot-cua/ho-so/<str:code>/so-hoa/<int:result_id>.pdf", views.pdfa, name="pdfa"),
+    path("mot-cua/ho-so/<str:code>/so-hoa/<int:result_id>/du-lieu/", views.key_fields, name="key-fields"),
+]
