@@ -56,10 +56,38 @@ def _failure_message(exc: Exception) -> str:
     return _("Digitisation failed: %(error)s") % {"error": str(exc)[:300] or exc.__class__.__name__}
 
 
-def ocr_run(result_id: int) -> str:
-    """Digitise one file (the task's body). Returns the final status."""
+def ocr_convert(content: bytes, content_type: str) -> tuple[bytes, str]:
+    """One OCRmyPDF run on a scan: the searchable PDF/A and the recognised text (pages separated by a form
+    feed). Raises OCRmyPDF's exceptions. The progress plugin reports to ``ocr_progress.current_result``."""
     import ocrmypdf
 
+    with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as folder:
+        work = Path(folder)
+        source = work / f"input.{OCR_TYPES[content_type]}"
+        source.write_bytes(content)
+        output, sidecar = work / "output.pdf", work / "text.txt"
+        ocrmypdf.ocr(
+            source,
+            output,
+            language=settings.MOTCUA_OCR_LANGUAGES,
+            output_type="pdfa",
+            # PDF/A by pikepdf and pages rasterised by PDFium: no Ghostscript (Debian 12's 10.0 corrupts
+            # PDFs that keep an existing text layer), and faster on scans.
+            pdfa_backend="internal",
+            rasterizer="pypdfium",
+            sidecar=sidecar,
+            jobs=1,
+            skip_text=True,  # a page that already has text (a born-digital PDF) is kept as it is
+            image_dpi=DEFAULT_IMAGE_DPI if content_type != "application/pdf" else None,
+            progress_bar=True,
+            plugins=["motcua.digitisation.ocr_progress"],
+        )
+        text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
+        return output.read_bytes(), text
+
+
+def ocr_run(result_id: int) -> str:
+    """Digitise one file (the task's body). Returns the final status."""
     from .ocr_progress import current_result
 
     result = OcrResult.objects.select_related("attachment").get(pk=result_id)
@@ -71,31 +99,10 @@ def ocr_run(result_id: int) -> str:
     )
     token = current_result.set(result.pk)
     try:
-        with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as folder:
-            work = Path(folder)
-            source = work / f"input.{OCR_TYPES[attachment.content_type]}"
-            with attachment.file.open("rb") as handle:
-                source.write_bytes(handle.read())
-            output, sidecar = work / "output.pdf", work / "text.txt"
-            ocrmypdf.ocr(
-                source,
-                output,
-                language=settings.MOTCUA_OCR_LANGUAGES,
-                output_type="pdfa",
-                # PDF/A by pikepdf and pages rasterised by PDFium: no Ghostscript (Debian 12's 10.0 corrupts
-                # PDFs that keep an existing text layer), and faster on scans.
-                pdfa_backend="internal",
-                rasterizer="pypdfium",
-                sidecar=sidecar,
-                jobs=1,
-                skip_text=True,  # a page that already has text (a born-digital PDF) is kept as it is
-                image_dpi=DEFAULT_IMAGE_DPI if attachment.content_type != "application/pdf" else None,
-                progress_bar=True,
-                plugins=["motcua.digitisation.ocr_progress"],
-            )
-            text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
-            result.refresh_from_db()
-            result.pdfa.save(f"digitised-{attachment.pk}.pdf", ContentFile(output.read_bytes()), save=False)
+        with attachment.file.open("rb") as handle:
+            pdf, text = ocr_convert(handle.read(), attachment.content_type)
+        result.refresh_from_db()
+        result.pdfa.save(f"digitised-{attachment.pk}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
         OcrResult.objects.filter(pk=result.pk).update(
             status=OcrStatus.FAILED, error=_failure_message(exc), finished_at=timezone.now()
