@@ -60,3 +60,129 @@ class OcrResult(models.Model):
         if not self.pages:
             return 0
         return min(99, round(100 * self.pages_done / self.pages))
+
+
+# --- the personal data store and backlog digitisation -----------------------------------------------
+
+
+class StoredDocumentKind(models.TextChoices):
+    ISSUED = "issued", _("Result issued through MotCua")
+    DIGITISED = "digitised", _("Earlier result, digitised")
+
+
+class StoredDocument(models.Model):
+    """A document of a person's data store (kho dữ liệu cá nhân): a result still usable for a later
+    procedure, found by the holder's ID number and the result code a component asks for.
+
+    ``record_key`` makes digitising the same record twice (a re-uploaded batch) a no-op: it is a hash of
+    the issuer, the document's result code and number and the holder's ID number."""
+
+    owner_id_number = models.CharField(_("holder's ID number"), max_length=12, db_index=True)
+    owner_name = models.CharField(_("holder"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=StoredDocumentKind.choices)
+    result_code = models.CharField(_("result code"), max_length=30, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    number = models.CharField(_("document number"), max_length=80, blank=True)
+    issuer = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
+    )
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="data-store/%Y/%m/", max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    text = models.TextField(_("recognised text"), blank=True)
+    text_folded = models.TextField(editable=False, blank=True)
+    record_key = models.CharField(max_length=64, unique=True, editable=False)
+    batch = models.ForeignKey(
+        "BacklogBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("batch"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("owner_id_number", "-issued_on", "id")
+        verbose_name = _("document of the personal data store")
+        verbose_name_plural = _("documents of the personal data store")
+
+    def __str__(self) -> str:
+        return f"{self.result_code} {self.number} ({self.owner_id_number})"
+
+
+class BatchStatus(models.TextChoices):
+    REJECTED = "rejected", _("Rejected (nothing imported)")
+    QUEUED = "queued", _("Waiting for digitisation")
+    RUNNING = "running", _("Digitising")
+    DONE = "done", _("Done")
+
+
+class BacklogBatch(models.Model):
+    """An agency's upload of earlier results to digitise: a ZIP of scans with a CSV of their metadata.
+
+    Validation happens at upload (the ZIP's safety, the CSV's encoding and columns, then every row); the
+    valid rows are digitised in the background, one ``BacklogRecord`` each."""
+
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    file_name = models.CharField(_("file"), max_length=255)
+    archive = models.FileField(_("archive"), upload_to="backlog/%Y/%m/", max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices)
+    problem = models.TextField(_("reason it was rejected"), blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_valid = models.PositiveIntegerField(_("valid rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows digitised"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows already in the data store"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-uploaded_at", "-id")
+        verbose_name = _("backlog batch")
+        verbose_name_plural = _("backlog batches")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == BatchStatus.DONE:
+            return 100
+        if not self.rows_valid:
+            return 0
+        return min(99, round(100 * (self.rows_done + self.rows_skipped) / self.rows_valid))
+
+
+class BacklogRecord(models.Model):
+    batch = models.ForeignKey(
+        BacklogBatch, on_delete=models.CASCADE, related_name="records", verbose_name=_("batch")
+    )
+    row = models.PositiveIntegerField(_("row"))
+    data = models.JSONField(_("data"), default=dict)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    document = models.ForeignKey(
+        StoredDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document"),
+    )
+    skipped = models.BooleanField(_("already in the data store"), default=False)
+    failure = models.TextField(_("digitisation error"), blank=True)
+
+    class Meta:
+        ordering = ("batch", "row")
+        constraints = [models.UniqueConstraint(fields=("batch", "row"), name="backlog_record_row_unique")]
+        verbose_name = _("backlog record")
+        verbose_name_plural = _("backlog records")
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row}"

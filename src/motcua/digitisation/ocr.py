@@ -42,7 +42,7 @@ def ocr_queue(attachment: Attachment) -> OcrResult | None:
     return result
 
 
-def _failure_message(exc: Exception) -> str:
+def failure_message(exc: Exception) -> str:
     from ocrmypdf import exceptions as ocr_errors
 
     if isinstance(exc, ocr_errors.EncryptedPdfError):
@@ -105,7 +105,7 @@ def ocr_run(result_id: int) -> str:
         result.pdfa.save(f"digitised-{attachment.pk}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
         OcrResult.objects.filter(pk=result.pk).update(
-            status=OcrStatus.FAILED, error=_failure_message(exc), finished_at=timezone.now()
+            status=OcrStatus.FAILED, error=failure_message(exc), finished_at=timezone.now()
         )
         return OcrStatus.FAILED
     finally:

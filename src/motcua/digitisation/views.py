@@ -21,9 +21,11 @@ from motcua.accounts.models import User
 from motcua.audit.services import access_record
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossiers_visible_to
+from motcua.org.models import Agency
 from motcua.org.scoping import Capability, can
 
-from .models import OcrResult, OcrStatus
+from .backlog import MAX_ARCHIVE_BYTES, batch_upload
+from .models import BacklogBatch, BatchStatus, OcrResult, OcrStatus
 from .selectors import text_search
 
 
@@ -159,3 +161,103 @@ def search(request: HttpRequest) -> HttpResponse:
     if q:
         access_record(request, channel="web", action="search", object_type="digitised", object_ref=q[:100])
     return render(request, "digitisation/search.html", {"nav": "search", "q": q, "hits": hits})
+
+
+# --- backlog batches ----------------------------------------------------------------------------------
+
+
+def _upload_agencies(user: User) -> list[Agency]:
+    from motcua.org.scoping import agencies_for
+
+    ids: set[int] = set()
+    for capability in (Capability.DOSSIER_PROCESS, Capability.DOSSIER_REVIEW, Capability.CATALOG_MANAGE):
+        ids.update(agencies_for(user, capability).values_list("id", flat=True))
+    return list(Agency.objects.filter(id__in=ids, is_active=True).order_by("name")[:500])
+
+
+class BatchForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=gettext_lazy("Issuing agency"), queryset=Agency.objects.none(), empty_label=None
+    )
+    archive = forms.FileField(
+        label=gettext_lazy("ZIP of scans with one CSV of metadata"),
+        help_text=gettext_lazy(
+            "CSV in UTF-8 with the columns ho_ten, so_dinh_danh, ma_thu_tuc, ma_ket_qua, so_van_ban, ngay_cap "
+            "(dd/mm/yyyy), hieu_luc_den (may be empty), tep (the scan's name in the ZIP)."
+        ),
+    )
+
+    def __init__(self, *args: object, agencies: list[Agency], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batches(request: HttpRequest) -> HttpResponse:
+    """Backlog digitisation: upload a batch, follow the batches of one's agencies.
+
+    Who: officers who process, review or manage the catalog of an agency (its results are digitised)."""
+    user = _officer(request)
+    agencies = _upload_agencies(user)
+    if not agencies:
+        raise PermissionDenied
+    form = BatchForm(request.POST or None, request.FILES or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["archive"]
+        if upload.size > MAX_ARCHIVE_BYTES:
+            form.add_error("archive", _("The ZIP file is larger than 1 GB: split the batch."))
+        else:
+            batch = batch_upload(form.cleaned_data["agency"], user, upload.name or "lo.zip", upload.read())
+            if batch.status == BatchStatus.REJECTED:
+                messages.error(
+                    request,
+                    _("The batch is rejected and nothing was imported: %(why)s") % {"why": batch.problem},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(valid)d of %(total)d rows are valid and are being digitised.")
+                    % {"valid": batch.rows_valid, "total": batch.rows_total},
+                )
+            return redirect("digitisation:batch", batch_id=batch.pk)
+    recent = BacklogBatch.objects.filter(agency__in=agencies).select_related("agency", "uploaded_by")[:50]
+    return render(
+        request, "digitisation/batches.html", {"nav": "digitisation", "form": form, "batches": recent}
+    )
+
+
+def _batch_for(user: User, batch_id: int) -> BacklogBatch:
+    batch = BacklogBatch.objects.select_related("agency", "uploaded_by").filter(pk=batch_id).first()
+    if batch is None or batch.agency not in _upload_agencies(user):
+        raise Http404
+    return batch
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """One batch: progress, and the report of every row that was refused or failed."""
+    batch = _batch_for(_officer(request), batch_id)
+    problems = [r for r in batch.records.order_by("row") if r.errors or r.failure][:1000]
+    return render(
+        request, "digitisation/batch.html", {"nav": "digitisation", "batch": batch, "problems": problems}
+    )
+
+
+@login_required
+@require_GET
+def batch_progress(request: HttpRequest, batch_id: int) -> JsonResponse:
+    batch = _batch_for(_officer(request), batch_id)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "label": str(batch.get_status_display()),
+            "rows_valid": batch.rows_valid,
+            "rows_done": batch.rows_done,
+            "rows_skipped": batch.rows_skipped,
+            "percent": batch.percent,
+        }
+    )
