@@ -274,5 +274,17 @@ MOTCUA_PKCS11_PIN = os.environ.get("MOTCUA_PKCS11_PIN", "")
 # Digitisation: scanned components become searchable PDF/A files (OCRmyPDF + Tesseract) in the background.
 MOTCUA_OCR_ENABLED = os.environ.get("MOTCUA_OCR_ENABLED", "1") not in ("0", "false", "False", "")
 MOTCUA_OCR_LANGUAGES = [lang for lang in os.environ.get("MOTCUA_OCR_LANGUAGES", "vie").split("+") if lang]
+# Digitisation targets in percent of dossiers with a digitised component, per level code ("province:50,commune:35").
+try:
+    MOTCUA_DIGITISATION_TARGETS = {
+        level.strip(): Decimal(value)
+        for level, _sep, value in (
+            item.partition(":")
+            for item in os.environ.get("MOTCUA_DIGITISATION_TARGETS", "province:50,commune:35").split(",")
+        )
+        if level.strip()
+    }
+except ArithmeticError as exc:
+    raise ImproperlyConfigured("MOTCUA_DIGITISATION_TARGETS must look like province:50,commune:35") from exc
 # Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

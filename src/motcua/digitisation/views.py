@@ -203,6 +203,8 @@ def batches(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     agencies = _upload_agencies(user)
     if not agencies:
+        if can(user, Capability.MONITOR, None):
+            return redirect("digitisation:figures")
         raise PermissionDenied
     form = BatchForm(request.POST or None, request.FILES or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -260,4 +262,41 @@ def batch_progress(request: HttpRequest, batch_id: int) -> JsonResponse:
             "rows_skipped": batch.rows_skipped,
             "percent": batch.percent,
         }
+    )
+
+
+@login_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    """Digitisation figures of the agencies the officer monitors (leaders, heads, the provincial supervisor),
+    for a year (``nam``), against the targets.
+
+    Who: holders of ``monitor``; the agencies shown are those of their scope."""
+    from datetime import datetime as dt
+
+    from motcua.org.scoping import agencies_for
+    from motcua.workdays.calendar import VIETNAM_TZ
+
+    from .figures import digitisation_figures
+
+    user = _officer(request)
+    if not can(user, Capability.MONITOR, None):
+        raise PermissionDenied
+    today = timezone.localdate()
+    year_text = request.GET.get("nam", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= today.year else today.year
+    start = dt(year, 1, 1, tzinfo=VIETNAM_TZ)
+    end = dt(year + 1, 1, 1, tzinfo=VIETNAM_TZ)
+    agencies = list(
+        agencies_for(user, Capability.MONITOR)
+        .filter(is_active=True, handled_dossiers__isnull=False)
+        .distinct()
+        .select_related("level", "admin_unit")
+        .order_by("level__rank", "name")[:500]
+    )
+    rows = digitisation_figures(agencies, start, end, today)
+    return render(
+        request,
+        "digitisation/figures.html",
+        {"nav": "digitisation", "rows": rows, "year": year, "years": range(today.year, today.year - 5, -1)},
     )

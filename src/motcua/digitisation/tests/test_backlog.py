@@ -113,3 +113,20 @@ def test_not_a_zip_and_the_pages(catalog: Any, org: dict[str, Agency]) -> None:
     other = Client()
     other.force_login(staff("justice", (org["justice"], Role.SPECIALIST)))
     assert other.get(f"/mot-cua/so-hoa/{batch.pk}/").status_code == 404
+
+
+def test_figures_per_agency_against_the_targets(
+    catalog: Any, org: dict[str, Agency], django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from .test_ocr import receive_scan
+
+    receive_scan(org, scanned_page(["GIẤY KHAI SINH"]), django_capture_on_commit_callbacks)
+    settings.MOTCUA_OCR_ENABLED = False  # the second dossier's scan is not digitised
+    receive_scan(org, scanned_page(["Chưa số hóa"]), django_capture_on_commit_callbacks)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(staff("supervisor", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR)))
+    assert client.get("/mot-cua/so-hoa/").status_code == 302  # a supervisor goes to the figures
+    page = client.get("/mot-cua/so-hoa/chi-so/").content.decode()
+    row = page[page.index(org["commune"].name) :]
+    row = row[: row.index("</tr>")]
+    assert ">2<" in row and ">1<" in row and "50.0%" in row and "35%" in row

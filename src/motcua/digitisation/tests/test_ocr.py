@@ -11,6 +11,7 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_receive
 from motcua.dossiers.tests.conftest import version_of
@@ -45,7 +46,9 @@ def media(settings: Any, tmp_path: Path) -> None:
 
 
 def receive_scan(org: dict[str, Agency], content: bytes, capture: Any) -> Dossier:
-    desk = staff("desk", (org["desk"], Role.RECEPTION_OFFICER))
+    desk = User.objects.filter(username="desk").first() or staff(
+        "desk", (org["desk"], Role.RECEPTION_OFFICER)
+    )
     with capture(execute=True):
         return dossier_receive(
             officer=desk,
