@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from motcua.core.text import fold, search_terms
-from motcua.dossiers.selectors import dossiers_visible_to
-from motcua.org.scoping import AnyUser
+from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossiers_visible_to
+from motcua.org.scoping import AnyUser, agencies_for, is_global
 
-from .models import OcrResult, OcrStatus
+from .models import OcrResult, OcrStatus, StoredDocument
 
 MAX_RESULTS = 50
 
@@ -48,3 +48,27 @@ def text_search(user: AnyUser, query: str) -> list[TextHit]:
         )[:MAX_RESULTS]
     )
     return [TextHit(row, snippet_lines(row.text, terms)) for row in rows]
+
+
+@dataclass(frozen=True)
+class StoredHit:
+    document: StoredDocument
+    snippet: list[str]
+
+
+def stored_search(user: AnyUser, query: str) -> list[StoredHit]:
+    """Digitised earlier results (the backlog) whose text holds every term, issued by agencies in the
+    officer's scope (every agency for global roles)."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    qs: QuerySet[StoredDocument] = StoredDocument.objects.all()
+    if not any(is_global(user, capability) for capability in VIEW_CAPABILITIES):
+        ids: set[int] = set()
+        for capability in VIEW_CAPABILITIES:
+            ids.update(agencies_for(user, capability).values_list("id", flat=True))
+        qs = qs.filter(issuer_id__in=sorted(ids))
+    for term in terms:
+        qs = qs.filter(text_folded__contains=term)
+    rows = list(qs.select_related("issuer").order_by("-issued_on", "-id")[:MAX_RESULTS])
+    return [StoredHit(row, snippet_lines(row.text, terms)) for row in rows]

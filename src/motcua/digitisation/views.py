@@ -26,7 +26,7 @@ from motcua.org.scoping import Capability, can
 
 from .backlog import MAX_ARCHIVE_BYTES, batch_upload
 from .models import BacklogBatch, BatchStatus, OcrResult, OcrStatus
-from .selectors import text_search
+from .selectors import stored_search, text_search
 
 
 def _officer(request: HttpRequest) -> User:
@@ -158,9 +158,12 @@ def search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     q = request.GET.get("q", "").strip()[:200]
     hits = text_search(user, q) if q else []
+    stored = stored_search(user, q) if q else []
     if q:
         access_record(request, channel="web", action="search", object_type="digitised", object_ref=q[:100])
-    return render(request, "digitisation/search.html", {"nav": "search", "q": q, "hits": hits})
+    return render(
+        request, "digitisation/search.html", {"nav": "search", "q": q, "hits": hits, "stored": stored}
+    )
 
 
 # --- backlog batches ----------------------------------------------------------------------------------

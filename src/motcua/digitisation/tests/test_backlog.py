@@ -67,6 +67,14 @@ def test_a_batch_is_checked_digitised_and_not_duplicated(
     ]
     assert "nguyen thi hoa" in documents[1].text_folded and documents[1].title == "Giấy khai sinh"
 
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(officer)
+    found = client.get("/mot-cua/tim-van-ban/", {"q": "tran van nam khai sinh"}).content.decode()
+    assert "024085000456" in found and "16/2019" in found and "NGUYỄN THỊ HOA" not in found
+    outsider = Client(headers={"accept-language": "en"})
+    outsider.force_login(staff("justice", (org["justice"], Role.SPECIALIST)))
+    assert "024085000456" not in outsider.get("/mot-cua/tim-van-ban/", {"q": "tran van nam"}).content.decode()
+
     with django_capture_on_commit_callbacks(execute=True):
         again = batch_upload(org["commune"], officer, "lo-2019.zip", batch_zip)
     again.refresh_from_db()
