@@ -42,7 +42,7 @@ from motcua.org.models import Agency
 from motcua.org.scoping import AnyUser, Capability, can
 
 from .models import BacklogBatch, BacklogRecord, BatchStatus, StoredDocument, StoredDocumentKind
-from .ocr import failure_message, ocr_convert
+from .ocr import NotAScanError, failure_message, ocr_convert, scan_check
 
 MAX_ENTRIES = 5_000
 MAX_UNPACKED_BYTES = 2 * 1024**3
@@ -198,11 +198,16 @@ def row_check(row: dict[str, str], agency: Agency, archive: zipfile.ZipFile, nam
     if file_name not in names:
         errors.append(_("The scan “%(name)s” is not in the ZIP.") % {"name": file_name or "—"})
     else:
-        head = read_member(archive, file_name, archive.getinfo(file_name).file_size)[:4096]
-        kind = sniff(head).extension
+        scan = read_member(archive, file_name, archive.getinfo(file_name).file_size)
+        kind = sniff(scan[:4096]).extension
         content_type = SCAN_TYPES.get(kind, "")
         if not content_type:
             errors.append(_("“%(name)s” is not a PDF or a scanned picture.") % {"name": file_name})
+        else:
+            try:
+                scan_check(scan, content_type)
+            except NotAScanError as exc:
+                errors.append(failure_message(exc))
     if result is not None and issued is not None and valid_until is None and result.validity_months:
         valid_until = months_after(issued, result.validity_months)
     data = {

@@ -8,6 +8,7 @@ not a scan) ends as ``failed`` with a message the officer understands; the dossi
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -45,6 +46,11 @@ def ocr_queue(attachment: Attachment) -> OcrResult | None:
 def failure_message(exc: Exception) -> str:
     from ocrmypdf import exceptions as ocr_errors
 
+    if isinstance(exc, NotAScanError):
+        return _(
+            "The picture is too small to be a scanned page (%(size)s): scan the paper at 200 dpi or more."
+        ) % {"size": str(exc)}
+
     if isinstance(exc, ocr_errors.EncryptedPdfError):
         return _("The PDF is password-protected: it cannot be digitised. Ask for a copy without a password.")
     if isinstance(exc, ocr_errors.DigitalSignatureError):
@@ -56,11 +62,36 @@ def failure_message(exc: Exception) -> str:
     return _("Digitisation failed: %(error)s") % {"error": str(exc)[:300] or exc.__class__.__name__}
 
 
+# A picture smaller than this (in pixels, either side) is an icon or a photo thumbnail, not a scanned page
+# (an A5 page at 100 dpi is 583 × 827).
+MIN_SCAN_PIXELS = 500
+
+
+class NotAScanError(ValueError):
+    """A picture too small to be a scanned page."""
+
+
+def scan_check(content: bytes, content_type: str) -> None:
+    """Raise ``NotAScanError`` for a picture that cannot be a page; PDFs are left to OCRmyPDF."""
+    if content_type == "application/pdf":
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError) as exc:
+        raise NotAScanError("unreadable picture") from exc
+    if min(width, height) < MIN_SCAN_PIXELS:
+        raise NotAScanError(f"{width}×{height} px")
+
+
 def ocr_convert(content: bytes, content_type: str) -> tuple[bytes, str]:
     """One OCRmyPDF run on a scan: the searchable PDF/A and the recognised text (pages separated by a form
     feed). Raises OCRmyPDF's exceptions. The progress plugin reports to ``ocr_progress.current_result``."""
     import ocrmypdf
 
+    scan_check(content, content_type)
     with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as folder:
         work = Path(folder)
         source = work / f"input.{OCR_TYPES[content_type]}"

@@ -25,7 +25,19 @@ ROWS = [
     "Lê Văn Sai,12345,1.001193,KQ.G15.000031,17/2019,14/04/2019,,hoa.pdf",
     "Phạm Thu Hà,024195000789,1.001193,KQ.G15.000031,18/2019,31/02/2019,,thieu.pdf",
     "Đỗ Minh,024090000321,9.999999,KQ.G15.999999,19/2019,15/04/2019,,nam.pdf",
+    "Vũ Lan,024192000654,1.001193,KQ.G15.000031,20/2019,16/04/2019,,icon.png",
 ]
+
+
+def _icon() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+ICON = _icon()
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
@@ -43,6 +55,7 @@ def batch_zip() -> bytes:
             "metadata.csv": (HEADER + "\n".join(ROWS) + "\n").encode("utf-8-sig"),
             "hoa.pdf": scanned_page(["GIẤY KHAI SINH", "NGUYỄN THỊ HOA"]),
             "nam.pdf": scanned_page(["GIẤY KHAI SINH", "TRẦN VĂN NAM"]),
+            "icon.png": ICON,
         }
     )
 
@@ -54,9 +67,10 @@ def test_a_batch_is_checked_digitised_and_not_duplicated(
     with django_capture_on_commit_callbacks(execute=True):
         batch = batch_upload(org["commune"], officer, "lo-2019.zip", batch_zip)
     batch.refresh_from_db()
-    assert (batch.status, batch.rows_total, batch.rows_valid, batch.rows_done) == (BatchStatus.DONE, 5, 2, 2)
+    assert (batch.status, batch.rows_total, batch.rows_valid, batch.rows_done) == (BatchStatus.DONE, 6, 2, 2)
     errors = {r.row: " ".join(r.errors) for r in BacklogRecord.objects.filter(batch=batch) if r.errors}
-    assert set(errors) == {4, 5, 6}
+    assert set(errors) == {4, 5, 6, 7}
+    assert "too small to be a scanned page (64×64 px)" in errors[7]
     assert "12 digits" in errors[4]
     assert "not a date" in errors[5] and "thieu.pdf" in errors[5]
     assert "no result KQ.G15.999999" in errors[6]
