@@ -267,6 +267,12 @@ MOTCUA_SIGNING_TRUST_ROOTS = [
     p for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()
 ]
 MOTCUA_SIGNING_CODE_SECONDS = int(os.environ.get("MOTCUA_SIGNING_CODE_SECONDS", "300"))
+# Consult the CRL/OCSP addresses of certificates when verifying signatures (needs outgoing network access).
+MOTCUA_SIGNING_FETCH_REVOCATION = os.environ.get("MOTCUA_SIGNING_FETCH_REVOCATION", "0") in (
+    "1",
+    "true",
+    "True",
+)
 # PKCS#11 signing backend (production HSM or a remote-signing token library); unused by the demo.
 MOTCUA_PKCS11_LIBRARY = os.environ.get("MOTCUA_PKCS11_LIBRARY", "")
 MOTCUA_PKCS11_TOKEN = os.environ.get("MOTCUA_PKCS11_TOKEN", "")

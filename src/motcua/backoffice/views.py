@@ -88,6 +88,7 @@ from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import RECEIVING_KINDS, Agency
 from motcua.org.scoping import Capability, agencies_for, can
 from motcua.signing.models import SignatureRecord
+from motcua.signing.services import slip_seal
 from motcua.workdays.selectors import working_calendar
 from motcua.workflow.engine import available_actions, process_act, process_supplement_receive
 from motcua.workflow.models import Action as ProcessAction
@@ -850,7 +851,9 @@ def receipt_slip(request: HttpRequest, code: str) -> HttpResponse:
     """
     dossier = _visible_dossier(_officer(request), code)
     access_record(request, channel="web", action="print", object_type="receipt", object_ref=dossier.code)
-    pdf = receipt_slip_pdf(receipt_slip_for(dossier))
+    pdf = slip_seal(
+        receipt_slip_pdf(receipt_slip_for(dossier)), dossier.receiving_unit, reason=f"Mẫu 01 — {dossier.code}"
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-01-{dossier.code}.pdf"'
     return response
@@ -863,6 +866,8 @@ def _slip_response(
     pdf = build(dossier)
     if pdf is None:
         raise Http404
+    # Sealed by the unit that issues the slip (the receiving unit), when it has an electronic seal.
+    pdf = slip_seal(pdf, dossier.receiving_unit, reason=f"Mẫu {form} — {dossier.code}")
     access_record(request, channel="web", action="print", object_type=f"slip-{form}", object_ref=dossier.code)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{form}-{dossier.code}.pdf"'
@@ -995,7 +1000,8 @@ def counter_slip(request: HttpRequest, decision_id: int) -> HttpResponse:
         request, channel="web", action="print", object_type="counter-decision", object_ref=decision.number
     )
     form = "02" if decision.kind == CounterDecisionKind.COMPLETION else "03"
-    response = HttpResponse(counter_decision_pdf(decision), content_type="application/pdf")
+    pdf = slip_seal(counter_decision_pdf(decision), decision.unit, reason=f"Mẫu {form} — {decision.number}")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{form}-{decision.number}.pdf"'
     return response
 

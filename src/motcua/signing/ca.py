@@ -106,19 +106,20 @@ def demo_ca_ensure(*, common_name: str = CA_NAME, valid_days: int = 3650) -> Aut
 
 def certificate_issue(
     authority: Authority,
-    user: User,
+    user: User | None,
     agency: Agency,
     title: str,
     *,
     not_before: datetime | None = None,
     valid_days: int = 730,
 ) -> SigningCertificate:
-    """A signing certificate for ``user`` (CN = full name, O = agency) with a PKCS#12 key file."""
+    """A signing certificate for ``user`` (CN = full name, O = agency), or the agency's seal when ``user``
+    is None (CN = the agency's name), with a PKCS#12 key file."""
     key = ec.generate_private_key(ec.SECP256R1())
     start = not_before or datetime.now(UTC) - timedelta(days=1)
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(_name(user.full_name or user.get_username(), agency.name))
+        .subject_name(_name((user.full_name or user.get_username()) if user else agency.name, agency.name))
         .issuer_name(authority.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -150,7 +151,7 @@ def certificate_issue(
     _write_private(
         keys_dir() / file_name,
         pkcs12.serialize_key_and_certificates(
-            (user.get_username()).encode(),
+            (user.get_username() if user else agency.code).encode(),
             key,
             certificate,
             [authority.certificate],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from motcua.accounts.models import User
 from motcua.integrations.models import Notification
-from motcua.org.models import AgencyKind, Role, StaffRole
+from motcua.org.models import RECEIVING_KINDS, Agency, AgencyKind, Role, StaffRole
 
 from .ca import certificate_issue, demo_ca_ensure
 from .models import SigningCertificate
@@ -20,6 +20,7 @@ from .services import results_sign, signable_documents
 class DemoSigningReport:
     certificates: int = 0
     signed: int = 0
+    seals: int = 0
 
 
 def _title(kind: str) -> str:
@@ -31,6 +32,11 @@ def _title(kind: str) -> str:
 def demo_signing_create(per_leader: int = 3) -> DemoSigningReport:
     report = DemoSigningReport()
     authority = demo_ca_ensure()
+    # An electronic seal per receiving unit: its slips (Mẫu 01–05) are sealed when printed.
+    for unit in Agency.objects.filter(kind__in=RECEIVING_KINDS, is_active=True):
+        if not SigningCertificate.objects.filter(agency=unit, user__isnull=True, is_active=True).exists():
+            certificate_issue(authority, None, unit, "Con dấu điện tử")
+            report.seals += 1
     for role in StaffRole.objects.filter(role=Role.AGENCY_LEADER).select_related("user", "agency"):
         user: User = role.user
         if not SigningCertificate.objects.filter(user=user, is_active=True).exists():

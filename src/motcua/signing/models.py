@@ -2,7 +2,7 @@
 and the one-time codes that unlock a signing session.
 
 ``SigningCertificate``
-    One signer's certificate and where its private key lives: ``backend`` names the signing-backend plugin
+    One signer's (or one agency seal's) certificate and where its private key lives: ``backend`` names the signing-backend plugin
     (``pkcs12`` file for the demo and tests, ``pkcs11`` token for production) and ``key_ref`` what that
     backend needs to find the key (a file under the data directory, a key label on the token). The key never
     leaves the backend; the certificate is public and kept here.
@@ -22,11 +22,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SigningCertificate(models.Model):
+    # Empty for an agency's seal (the electronic seal that signs the slips a unit issues).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="signing_certificates",
         verbose_name=_("signer"),
+        help_text=_("Empty for the agency's electronic seal, which signs the slips it issues."),
     )
     agency = models.ForeignKey(
         "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")

@@ -4,8 +4,9 @@ verification page, and checking every signature of a PDF.
 The check answers what a person verifying a result needs: is each signature intact (the signed bytes are
 unchanged), cryptographically valid, made with a certificate that chains to the configured trust roots and
 was valid then, is its revocation status known, and was the document changed after it was signed (an
-incremental update after the signature, "re-saved")? Nothing is fetched from the network while checking:
-revocation information is used when it is embedded, and reported as unavailable otherwise.
+incremental update after the signature, "re-saved")? Revocation information is used when it is embedded, and
+fetched from the CRL/OCSP addresses of the certificates only when ``MOTCUA_SIGNING_FETCH_REVOCATION`` is on;
+otherwise it is reported as unavailable.
 """
 
 from __future__ import annotations
@@ -242,7 +243,13 @@ def pdf_verify(content: bytes) -> VerificationReport:
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko.sign.validation").setLevel(logging.CRITICAL)
     for signature in embedded:
-        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        context = ValidationContext(
+            trust_roots=roots,
+            # Production sets MOTCUA_SIGNING_FETCH_REVOCATION so CRLs/OCSP named in the certificates are
+            # consulted; the demo and the tests stay offline.
+            allow_fetching=settings.MOTCUA_SIGNING_FETCH_REVOCATION,
+            revocation_mode="soft-fail",
+        )
         try:
             status = validate_pdf_signature(signature, context)
         except (SignatureValidationError, PdfReadError, ValueError, KeyError) as exc:

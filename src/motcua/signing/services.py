@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.dossiers.models import CLOSED_STATUSES, DossierStatus, ResultDocument
 from motcua.dossiers.services import _remove_files, dossier_event_add
+from motcua.org.models import Agency
 from motcua.org.scoping import AnyUser, Capability, can
 
 from .backends import signer_release, signing_backends
@@ -194,3 +195,51 @@ def results_sign(
             document.refresh_from_db()
             outcome.signed.append(document)
     return outcome
+
+
+# --- slips sealed by the issuing unit ------------------------------------------------------------
+
+
+def seal_for(agency: Agency, now: datetime | None = None) -> SigningCertificate | None:
+    """The valid electronic seal of ``agency``, else of the nearest unit above it (a one-stop desk uses its
+    People's Committee's seal when it has none of its own)."""
+    now = now or timezone.now()
+    chain = [agency.pk]
+    parent = agency.parent
+    for _depth in range(10):
+        if parent is None:
+            break
+        chain.append(parent.pk)
+        parent = parent.parent
+    seals = {
+        seal.agency_id: seal
+        for seal in SigningCertificate.objects.filter(
+            user__isnull=True, agency_id__in=chain, is_active=True, not_before__lte=now, not_after__gt=now
+        ).select_related("agency")
+    }
+    return next((seals[pk] for pk in chain if pk in seals), None)
+
+
+def slip_seal(pdf: bytes, agency: Agency, *, reason: str) -> bytes:
+    """``pdf`` sealed (PAdES) by ``agency``'s electronic seal when it has one; unchanged otherwise, so a unit
+    without a seal still prints its slips (to be signed by hand)."""
+    seal = seal_for(agency)
+    if seal is None:
+        return pdf
+    signer = signing_backends[seal.backend].signer_for(seal)
+    try:
+        return pdf_sign(
+            pdf,
+            signer,
+            StampInfo(
+                signer_name=seal.agency.name,
+                title="Con dấu điện tử",
+                agency=seal.agency.name,
+                verify_url=f"{settings.MOTCUA_PUBLIC_URL}/xac-thuc/",
+                when=timezone.now(),
+            ),
+            field_name="Seal",
+            reason=reason,
+        )
+    finally:
+        signer_release(signer)

@@ -97,3 +97,23 @@ def test_the_verification_page_reports_unreadable_and_unsigned_files(db: None) -
     page = client.post("/xac-thuc/", {"file": SimpleUploadedFile("b.pdf", minimal, "application/pdf")})
     assert "The document carries no digital signature." in page.content.decode()
     assert re.search(r"<form[^>]+multipart", client.get("/xac-thuc/").content.decode())
+
+
+def test_slips_are_sealed_by_the_receiving_unit_when_it_has_a_seal(
+    approved: ResultDocument, authority: Any, org: dict[str, Agency]
+) -> None:
+    from motcua.signing.ca import certificate_issue
+    from motcua.signing.pades import pdf_verify
+
+    dossier = approved.dossier
+    client = Client(headers=CLIENT_HEADERS)
+    client.force_login(staff("desk-officer", (org["desk"], Role.RECEPTION_OFFICER)))
+    unsealed = client.get(f"/mot-cua/ho-so/{dossier.code}/mau-01.pdf").content
+    assert pdf_verify(unsealed).verdict == "unsigned"
+    # The desk has no seal of its own: its commune's seal signs its slips.
+    certificate_issue(authority, None, org["commune"], "Con dấu điện tử")
+    sealed = client.get(f"/mot-cua/ho-so/{dossier.code}/mau-01.pdf").content
+    report = pdf_verify(sealed)
+    assert report.verdict == "valid" and report.signatures[0].signer == org["commune"].name
+    control = client.get(f"/mot-cua/ho-so/{dossier.code}/mau-05.pdf").content
+    assert pdf_verify(control).verdict == "valid"

@@ -79,9 +79,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "Digital signatures: the demo certificate authority is in %(path)s; %(c)d leader certificates, "
-                    "%(s)d results signed."
+                    "%(e)d unit seals, %(s)d results signed."
                 )
-                % {"path": ca_dir(), "c": signing.certificates, "s": signing.signed}
+                % {"path": ca_dir(), "c": signing.certificates, "e": signing.seals, "s": signing.signed}
             )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
