@@ -280,7 +280,7 @@ def approve_pending(dossier: Dossier, user: User, at: datetime) -> list[ResultDo
 
     Generated documents are rendered again with the approver's name; the event names each document."""
     pending = list(
-        ResultDocument.objects.select_for_update()
+        ResultDocument.objects.select_for_update(of=("self",))
         .select_related("result")
         .filter(dossier=dossier, approved_at__isnull=True)
         .order_by("id")

@@ -93,7 +93,7 @@ def _sign_one(document: ResultDocument, user: User, certificate: SigningCertific
     try:
         with transaction.atomic():
             row = (
-                ResultDocument.objects.select_for_update()
+                ResultDocument.objects.select_for_update(of=("self",))
                 .select_related("dossier__competent_agency")
                 .get(pk=document.pk)
             )
