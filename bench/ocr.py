@@ -91,7 +91,7 @@ def main() -> None:
         )
 
     def motcua(content: bytes) -> None:
-        pdf, text = ocr_convert(content, "application/pdf")
+        pdf, text, _conformant = ocr_convert(content, "application/pdf")
         fold(text)
         default_storage.save("digitised/bench.pdf", ContentFile(pdf))
 

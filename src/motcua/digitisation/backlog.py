@@ -301,7 +301,7 @@ def batch_run(batch_id: int) -> str:
             continue
         try:
             scan = read_member(archive, data["file"], archive.getinfo(data["file"]).file_size)
-            pdf, text = ocr_convert(scan, data["content_type"])
+            pdf, text, _conformant = ocr_convert(scan, data["content_type"])
         except Exception as exc:
             BacklogRecord.objects.filter(pk=record.pk).update(failure=failure_message(exc))
             BacklogBatch.objects.filter(pk=batch.pk).update(rows_done=F("rows_done") + 1)

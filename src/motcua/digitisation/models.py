@@ -28,6 +28,8 @@ class OcrResult(models.Model):
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     pages_done = models.PositiveIntegerField(_("pages recognised"), default=0)
     pdfa = models.FileField(_("searchable PDF/A"), upload_to="digitised/%Y/%m/", max_length=200, blank=True)
+    # False when the file could be made searchable but not certified as PDF/A (an unusual PDF structure).
+    pdfa_conformant = models.BooleanField(_("PDF/A"), default=True)
     text = models.TextField(_("recognised text"), blank=True)
     text_folded = models.TextField(editable=False, blank=True)
     error = models.TextField(_("error"), blank=True)

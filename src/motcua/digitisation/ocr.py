@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -55,7 +56,9 @@ def failure_message(exc: Exception) -> str:
         return _("The PDF is password-protected: it cannot be digitised. Ask for a copy without a password.")
     if isinstance(exc, ocr_errors.DigitalSignatureError):
         return _("The PDF is digitally signed: it is kept as it is and not digitised again.")
-    if isinstance(exc, ocr_errors.InputFileError | ocr_errors.UnsupportedImageFormatError):
+    import pikepdf
+
+    if isinstance(exc, ocr_errors.InputFileError | ocr_errors.UnsupportedImageFormatError | pikepdf.PdfError):
         return _("The file cannot be read as a scan (damaged, or not a picture of a page).")
     if isinstance(exc, ocr_errors.DpiError):
         return _("The picture has no usable resolution: scan it again at 200 dpi or more.")
@@ -86,35 +89,42 @@ def scan_check(content: bytes, content_type: str) -> None:
         raise NotAScanError(f"{width}×{height} px")
 
 
-def ocr_convert(content: bytes, content_type: str) -> tuple[bytes, str]:
-    """One OCRmyPDF run on a scan: the searchable PDF/A and the recognised text (pages separated by a form
-    feed). Raises OCRmyPDF's exceptions. The progress plugin reports to ``ocr_progress.current_result``."""
+def ocr_convert(content: bytes, content_type: str) -> tuple[bytes, str, bool]:
+    """One OCRmyPDF run on a scan: the searchable PDF (PDF/A when it can be certified, the third value), and
+    the recognised text (pages separated by a form feed). Raises OCRmyPDF's exceptions. The progress plugin
+    reports to ``ocr_progress.current_result``."""
     import ocrmypdf
+    from ocrmypdf import exceptions as ocr_errors
 
+    conformant = True
     scan_check(content, content_type)
     with tempfile.TemporaryDirectory(prefix="motcua-ocr-") as folder:
         work = Path(folder)
         source = work / f"input.{OCR_TYPES[content_type]}"
         source.write_bytes(content)
         output, sidecar = work / "output.pdf", work / "text.txt"
-        ocrmypdf.ocr(
-            source,
-            output,
-            language=settings.MOTCUA_OCR_LANGUAGES,
-            output_type="pdfa",
-            # PDF/A by pikepdf and pages rasterised by PDFium: no Ghostscript (Debian 12's 10.0 corrupts
-            # PDFs that keep an existing text layer), and faster on scans.
-            pdfa_backend="internal",
-            rasterizer="pypdfium",
-            sidecar=sidecar,
-            jobs=1,
-            skip_text=True,  # a page that already has text (a born-digital PDF) is kept as it is
-            image_dpi=DEFAULT_IMAGE_DPI if content_type != "application/pdf" else None,
-            progress_bar=True,
-            plugins=["motcua.digitisation.ocr_progress"],
-        )
+        options: dict[str, Any] = {
+            "language": settings.MOTCUA_OCR_LANGUAGES,
+            # PDF/A by pikepdf and pages rasterised by PDFium: no Ghostscript (Debian 12's 10.0 corrupts PDFs
+            # that keep an existing text layer), and faster on scans.
+            "pdfa_backend": "internal",
+            "rasterizer": "pypdfium",
+            "sidecar": sidecar,
+            "jobs": 1,
+            "skip_text": True,  # a page that already has text (a born-digital PDF) is kept as it is
+            "image_dpi": DEFAULT_IMAGE_DPI if content_type != "application/pdf" else None,
+            "progress_bar": True,
+            "plugins": ["motcua.digitisation.ocr_progress"],
+        }
+        try:
+            ocrmypdf.ocr(source, output, output_type="pdfa", **options)
+        except ocr_errors.PdfaConversionFailedError:
+            # A PDF whose structure pikepdf cannot certify as PDF/A still gets its text layer: the result is
+            # a searchable PDF, recorded as not PDF/A.
+            ocrmypdf.ocr(source, output, output_type="pdf", **options)
+            conformant = False
         text = sidecar.read_text(encoding="utf-8", errors="replace") if sidecar.exists() else ""
-        return output.read_bytes(), text
+        return output.read_bytes(), text, conformant
 
 
 def ocr_run(result_id: int) -> str:
@@ -131,7 +141,7 @@ def ocr_run(result_id: int) -> str:
     token = current_result.set(result.pk)
     try:
         with attachment.file.open("rb") as handle:
-            pdf, text = ocr_convert(handle.read(), attachment.content_type)
+            pdf, text, conformant = ocr_convert(handle.read(), attachment.content_type)
         result.refresh_from_db()
         result.pdfa.save(f"digitised-{attachment.pk}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
@@ -145,10 +155,21 @@ def ocr_run(result_id: int) -> str:
     text = text.replace("\f", "\n\n").strip()
     result.text = text
     result.text_folded = fold(text)
+    result.pdfa_conformant = conformant
     result.status = OcrStatus.DONE
     result.pages_done = result.pages or result.pages_done
     result.finished_at = timezone.now()
-    result.save(update_fields=["pdfa", "text", "text_folded", "status", "pages_done", "finished_at"])
+    result.save(
+        update_fields=[
+            "pdfa",
+            "text",
+            "text_folded",
+            "pdfa_conformant",
+            "status",
+            "pages_done",
+            "finished_at",
+        ]
+    )
     return OcrStatus.DONE
 
 

@@ -5,6 +5,7 @@ with approved result documents, returned. Applicants and their ID numbers are in
 from __future__ import annotations
 
 import functools
+import io
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -56,11 +57,6 @@ GIVEN = [
     "Tuấn",
     "Yến",
 ]
-# Minimal one-page PDF standing in for a scanned document.
-SCAN = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >>"
-    b" endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -85,6 +81,34 @@ FORWARD_KINDS = ("forward", "approve", "finish")
 # Result documents the demo generates with MotCua (the others stand for scanned signed results): each
 # generation renders a PDF twice (draft, approved), which is the slow part of seeding.
 GENERATED_RESULTS = 8
+
+
+@functools.cache
+def _scanned_page(procedure_name: str) -> bytes:
+    """A page as a desk scanner makes it (a 150-dpi picture in a PDF, no text layer), so the demo's
+    digitisation has something real to recognise: the declaration of the procedure."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf", 28)
+    lines = [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "",
+        "TỜ KHAI",
+        procedure_name[:60],
+        "",
+        "Kính gửi: Ủy ban nhân dân phường Bắc Giang",
+        "Họ, chữ đệm, tên người yêu cầu: ................................",
+        "Nơi cư trú: tỉnh Bắc Ninh",
+        "Tôi cam đoan nội dung đề nghị trên đây là đúng sự thật.",
+    ]
+    for number, line in enumerate(lines):
+        draw.text((100, 140 + number * 64), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PDF", resolution=150)
+    return buffer.getvalue()
 
 
 @functools.cache
@@ -150,7 +174,7 @@ def _citizen(rng: random.Random, commune: AdministrativeUnit) -> dict[str, Any]:
 
 def _file_for(formats: list[str], name: str, procedure_name: str) -> tuple[str, bytes]:
     if "pdf" in formats or not formats:
-        return f"{name}.pdf", SCAN
+        return f"{name}.pdf", _scanned_page(procedure_name)
     if "png" in formats:
         return f"{name}.png", PNG
     return f"{name}.docx", declaration_docx(name, procedure_name)

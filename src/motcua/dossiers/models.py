@@ -376,6 +376,7 @@ class DossierAction(models.TextChoices):
     RESULT_ADDED = "result_added", _("Result document added")
     RESULT_REMOVED = "result_removed", _("Result document removed")
     RESULT_APPROVED = "result_approved", _("Result document approved")
+    RESULT_SIGNED = "result_signed", _("Result document signed")
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result returned")
     APOLOGISED = "apologised", _("Apology and new date (Mẫu 04)")

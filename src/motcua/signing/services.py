@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.dossiers.models import CLOSED_STATUSES, DossierStatus, ResultDocument
+from motcua.dossiers.models import CLOSED_STATUSES, DossierAction, DossierStatus, ResultDocument
 from motcua.dossiers.services import _remove_files, dossier_event_add
 from motcua.org.models import Agency
 from motcua.org.scoping import AnyUser, Capability, can
@@ -32,7 +32,7 @@ from .models import SignatureRecord, SigningCertificate
 from .otp import SIGN, code_check
 from .pades import StampInfo, pdf_sign
 
-RESULT_SIGNED = "result_signed"
+RESULT_SIGNED = DossierAction.RESULT_SIGNED
 # A result may still be signed once the dossier is finished (signing often follows the approval).
 SIGNABLE_CLOSED = frozenset({DossierStatus.FINISHED})
 
