@@ -217,11 +217,19 @@ class WorkingCalendar:
         total = timedelta()
         if b <= a:
             return total
-        for day in self._days(a.date(), b.date()):
+        first, last = a.date(), b.date()
+        for day in {first, last}:
             for start, end in self.office_sessions(day):
                 overlap = min(end, b) - max(start, a)
                 if overlap > timedelta():
                     total += overlap
+        # A day strictly between the two is whole: a working day's length if it is worked. (Inboxes show
+        # the time left or overdue for every row; building each day's sessions made that a day-by-day walk.)
+        day = first + timedelta(days=1)
+        while day < last:
+            if self.is_working_day(day):
+                total += self._day_length
+            day += timedelta(days=1)
         return total
 
     def add_working_time(self, t: datetime, delta: timedelta) -> datetime:
