@@ -31,7 +31,12 @@ from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import ProcedureFilters, published_versions
 from motcua.documents.slips import receipt_slip_for, receipt_slip_pdf, refusal_slip_pdf, supplement_slip_pdf
 from motcua.dossiers.models import Dossier, DossierAction, DossierEvent, DossierStatus
-from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossier_timeline, dossiers_visible_to, inbox_page
+from motcua.dossiers.selectors import (
+    VIEW_CAPABILITIES,
+    dossier_timeline,
+    dossiers_visible_to,
+    visibility_for,
+)
 from motcua.dossiers.services import (
     SUPPLEMENT_REQUEST_WORKING_DAYS,
     dossier_receive,
@@ -64,8 +69,9 @@ from .inbox import (
     cursor_decode,
     cursor_encode,
     search_condition,
-    tab_condition,
     tab_counts,
+    tab_due_condition,
+    tab_statuses,
 )
 
 # The reception form's one-time tokens already used in this session, with the dossier each produced.
@@ -254,13 +260,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", DEFAULT_TAB)
     tab = tab if tab in slugs else DEFAULT_TAB
     q = request.GET.get("q", "").strip()[:100]
-    scoped = dossiers_visible_to(user).filter(search_condition(q))
-    counts = tab_counts(scoped, now)
+    visibility = visibility_for(user)
+    searched = Dossier.objects.filter(search_condition(q))
+    counts = tab_counts(visibility, searched, now)
     after = cursor_decode(request.GET.get("sau", ""))
-    page = inbox_page(
-        scoped.filter(tab_condition(tab, now)).select_related(
+    page = visibility.page(
+        # The tab's statuses are given apart: the page reads one index range per agency and status.
+        searched.filter(tab_due_condition(tab, now)).select_related(
             "applicant", "procedure_version", "receiving_unit", "competent_agency"
         ),
+        tab_statuses(tab),
         after=after,
         size=settings.MOTCUA_PAGE_SIZE,
     )

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,8 +24,8 @@ from motcua.audit.services import access_record
 from motcua.catalog.models import Procedure
 from motcua.org.models import Agency
 
-from .models import Dossier
-from .selectors import dossier_timeline, dossiers_visible_to, inbox_page
+from .models import Dossier, DossierStatus
+from .selectors import dossier_timeline, dossiers_visible_to, visibility_for
 from .services import dossier_receive, dossier_refuse, dossier_supplement_request
 
 
@@ -191,14 +192,18 @@ def _detail(d: Dossier) -> dict[str, Any]:
     }
 
 
-def _visible(request: HttpRequest) -> Any:
-    return dossiers_visible_to(request.user).select_related(
+def _related(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return qs.select_related(
         "procedure_version__procedure",
         "receiving_unit",
         "competent_agency",
         "applicant",
         "applicant__commune",
     )
+
+
+def _visible(request: HttpRequest) -> QuerySet[Dossier]:
+    return _related(dossiers_visible_to(request.user))
 
 
 def _get(request: HttpRequest, code: str) -> Dossier:
@@ -224,9 +229,8 @@ def _problem(exc: ValidationError) -> Status[dict[str, list[str]]]:
 def dossier_list(
     request: HttpRequest, status: str = "", q: str = "", after: str = "", size: int = 20
 ) -> dict[str, Any]:
-    qs = _visible(request)
-    if status:
-        qs = qs.filter(status=status)
+    visibility = visibility_for(request.user)
+    qs = _related(Dossier.objects.all())
     if q:
         qs = qs.filter(code=q.strip()) | qs.filter(applicant__id_number=q.strip())
     cursor = None
@@ -236,7 +240,7 @@ def dossier_list(
         if parsed is None or not last_id.isdigit():
             raise HttpError(422, "after must be the 'next' value of the previous page")
         cursor = (parsed, int(last_id))
-    page = inbox_page(qs, after=cursor, size=size)
+    page = visibility.page(qs, [status] if status else DossierStatus.values, after=cursor, size=size)
     access_record(
         request, channel="api", action="list", object_type="dossier", object_ref=f"{len(page.items)} rows"
     )
