@@ -207,7 +207,8 @@ def _visible(request: HttpRequest) -> QuerySet[Dossier]:
 
 
 def _get(request: HttpRequest, code: str) -> Dossier:
-    dossier = _visible(request).filter(code=code).first()
+    # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering).
+    dossier = next(iter(_visible(request).filter(code=code).order_by()[:1]), None)
     if dossier is None:
         # The same answer whether the dossier does not exist or belongs to someone else.
         raise HttpError(404, "Dossier not found")
@@ -273,7 +274,11 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
             },
         )
     province = unit.admin_unit if unit.admin_unit.parent_id is None else unit.admin_unit.parent
-    procedure = Procedure.objects.filter(national_code=payload.procedure, province=province).first()
+    procedure = (
+        Procedure.objects.filter(national_code=payload.procedure, province=province)
+        .select_related("current_version")
+        .first()
+    )
     if procedure is None or procedure.current_version is None:
         return Status(
             422,
@@ -318,7 +323,10 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
         )
     except ValidationError as exc:
         return _problem(exc)
-    return Status(201, _detail(_get(request, dossier.code)))
+    # Answered from the rows just written (the caller received it at its own unit, so may see it); only
+    # the files and the history are read back.
+    dossier.procedure_version.procedure = procedure
+    return Status(201, _detail(dossier))
 
 
 @router.post(

@@ -128,8 +128,9 @@ def competent_agency_for(
     A version carried out at several levels is routed at the receiving unit's level.
     """
     levels = list(
+        # The agencies' levels too: the process that applies depends on the competent agency's level.
         ProcedureLevel.objects.filter(version=version).select_related(
-            "level", "implementing_agency", "competent_agency"
+            "level", "implementing_agency__level", "competent_agency__level"
         )
     )
     if not levels:
@@ -177,6 +178,7 @@ def competent_agency_for(
         )
     committee = (
         Agency.objects.filter(kind=AgencyKind.COMMUNE_COMMITTEE, admin_unit=applicant_commune, is_active=True)
+        .select_related("level")
         .order_by("pk")
         .first()
     )
@@ -582,7 +584,7 @@ def dossier_receive(
 
             # The electronic process opens its first step with the receipt, in the same transaction: a
             # dossier never exists without its open step when a process applies to its procedure.
-            process_start(dossier, at=received_at)
+            process_start(dossier, at=received_at, calendar=calendar)
     except BaseException:
         _remove_files(stored)
         raise

@@ -236,10 +236,13 @@ def _actions_of(step: Step) -> list[Action]:
 # --- public API -----------------------------------------------------------------------------------
 
 
-def process_start(dossier: Dossier, *, at: datetime) -> StepInstance | None:
+def process_start(
+    dossier: Dossier, *, at: datetime, calendar: WorkingCalendar | None = None
+) -> StepInstance | None:
     """Open the start step of the process that applies to the dossier (its procedure, competent agency and
     that agency's level). Returns None when no active definition applies: the dossier is then handled
-    through the dossier services alone. Called by ``dossier_receive`` inside its transaction."""
+    through the dossier services alone. Called by ``dossier_receive`` inside its transaction, with the
+    calendar it has already read."""
     competent = dossier.competent_agency
     definition = active_definition_for(
         dossier.procedure_version.procedure, agency=competent, level=competent.level
@@ -250,13 +253,13 @@ def process_start(dossier: Dossier, *, at: datetime) -> StepInstance | None:
     if start is None:
         # Activation guarantees exactly one start step; a definition without one cannot be followed.
         return None
-    with transaction.atomic():
-        if StepInstance.objects.filter(dossier=dossier).exists():
-            raise ValidationError(
-                _("The process of dossier %(code)s has already started.") % {"code": dossier.code},
-                code="already_started",
-            )
-        return _open(dossier, definition, start, at=_aware(at), calendar=working_calendar())
+    if StepInstance.objects.filter(dossier=dossier).exists():
+        raise ValidationError(
+            _("The process of dossier %(code)s has already started.") % {"code": dossier.code},
+            code="already_started",
+        )
+    # One INSERT: atomic on its own, and part of the caller's transaction when there is one.
+    return _open(dossier, definition, start, at=_aware(at), calendar=calendar or working_calendar())
 
 
 def available_actions(dossier: Dossier, user: AnyUser) -> list[Action]:
