@@ -310,21 +310,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # --- dossier page --------------------------------------------------------------------------------
 
 
-def _visible_dossier(user: User, code: str) -> Dossier:
-    dossier = (
-        dossiers_visible_to(user)
-        .select_related(
-            "applicant__commune",
-            "filer",
-            "procedure_version__procedure",
-            "receiving_unit__parent",
-            "receiving_unit__admin_unit__parent",
-            "competent_agency",
-            "created_by",
-        )
-        .filter(code=code)
-        .first()
-    )
+# What the dossier page shows; the slips also print the receiving unit's parent agency and province.
+PAGE_RELATED = (
+    "applicant__commune",
+    "filer",
+    "procedure_version__procedure",
+    "receiving_unit",
+    "competent_agency",
+    "created_by",
+)
+SLIP_RELATED = (*PAGE_RELATED, "receiving_unit__parent", "receiving_unit__admin_unit__parent")
+
+
+def _visible_dossier(user: User, code: str, related: tuple[str, ...] = SLIP_RELATED) -> Dossier:
+    # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering).
+    rows = dossiers_visible_to(user).select_related(*related).filter(code=code).order_by()[:1]
+    dossier = next(iter(rows), None)
     if dossier is None:
         raise Http404
     return dossier
@@ -495,7 +496,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     (``lock_version``).
     """
     user = _officer(request)
-    dossier = _visible_dossier(user, code)
+    dossier = _visible_dossier(user, code, PAGE_RELATED)
     if request.method == "GET":
         access_record(request, channel="web", action="view", object_type="dossier", object_ref=dossier.code)
     failed_action = ""
@@ -512,7 +513,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         failed_action, action_errors = outcome
         status = 400
         # Show the page as it is now (the failure changed nothing), keeping what the officer typed.
-        dossier = _visible_dossier(user, code)
+        dossier = _visible_dossier(user, code, PAGE_RELATED)
     else:
         forms = _fresh_forms(dossier)
 
