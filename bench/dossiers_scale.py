@@ -7,7 +7,8 @@
    procedure and every status (≈70% returned), 400,000 applicants, two history events each. Bulk inserts;
    takes a few minutes the first time, skipped when the data is there. Then ``VACUUM (ANALYZE)``, as
    autovacuum would do in production.
-2. Starts a production-style server (gunicorn, 2 sync workers, DEBUG off) on 127.0.0.1.
+2. Starts a production-style server (gunicorn, 2 sync workers, DEBUG off, prepared statements on unless
+   DATABASE_PREPARED_STATEMENTS says otherwise) on 127.0.0.1.
 3. From this separate process, with `--clients` concurrent clients for `--seconds` per scenario: the dossier
    API list (first page of an officer's scope) and detail, the public tracking page, the officers' inbox and
    dossier page (session login) when the back office is installed, and dossier creation through the API.
@@ -321,6 +322,8 @@ def main() -> None:
     token = token_for("tiepnhan")
     codes = sample_codes(2000, "000.00.01.H24")
     os.environ["MOTCUA_TRACKING_RATE"] = "100000000/60"  # the benchmark is one client address
+    # Production setting for PostgreSQL behind persistent connections (README, "Settings").
+    os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "true")
     server = start_server(database_url, "24")
     try:
         auth = {"Authorization": f"Bearer {token}"}
