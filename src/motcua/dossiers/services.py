@@ -545,6 +545,12 @@ def dossier_receive(
 
     calendar = working_calendar()
     due_at = calendar.deadline(received_at, procedure_version.statutory_time, procedure_version.time_unit)
+    # Imported here: the engine builds on this module's transitions (supplement, refusal, finish).
+    from motcua.workflow.engine import process_plan, process_start
+
+    # Read before the transaction: from the code's issue to the commit, the unit's counter row is locked
+    # and the unit's other receipts wait.
+    plan = process_plan(procedure_version.procedure, competent)
     source = (
         AttachmentSource.SCAN if channel in (Channel.COUNTER, Channel.POSTAL) else AttachmentSource.UPLOAD
     )
@@ -579,12 +585,10 @@ def dossier_receive(
                 at=received_at,
                 data={"code": code, "due_at": due_at.isoformat(), "competent_agency": competent.code},
             )
-            # Imported here: the engine builds on this module's transitions (supplement, refusal, finish).
-            from motcua.workflow.engine import process_start
-
             # The electronic process opens its first step with the receipt, in the same transaction: a
             # dossier never exists without its open step when a process applies to its procedure.
-            process_start(dossier, at=received_at, calendar=calendar)
+            if plan is not None:
+                process_start(dossier, at=received_at, calendar=calendar, plan=plan)
     except BaseException:
         _remove_files(stored)
         raise
