@@ -557,10 +557,11 @@ def dossier_receive(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            code = dossier_code_issue(receiving_unit, received_at)
             applicant_obj.save()
             if filer_obj is not None:
                 filer_obj.save()
+            # The code last before the dossier: it locks the unit's counter row until the commit.
+            code = dossier_code_issue(receiving_unit, received_at)
             dossier = Dossier.objects.create(
                 code=code,
                 procedure_version=procedure_version,
