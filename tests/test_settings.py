@@ -63,3 +63,30 @@ def test_bad_office_hours_refused() -> None:
 def test_development_defaults() -> None:
     result = load_settings()
     assert result.returncode == 0 and result.stdout.startswith("True ")
+
+
+def database_options(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "MOTCUA_"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import motcua.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))",
+        ],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_prepared_statements_are_opt_in_and_postgresql_only() -> None:
+    pg = "postgres://postgres@127.0.0.1:5432/motcua"
+    assert "prepare_threshold" not in database_options(DATABASE_URL=pg)
+    on = database_options(DATABASE_URL=pg, DATABASE_PREPARED_STATEMENTS="true")
+    assert "'server_side_binding': True" in on and "'prepare_threshold': 5" in on
+    # SQLite keeps its own options whatever the variable says.
+    sqlite = database_options(DATABASE_URL="sqlite:////tmp/x.sqlite3", DATABASE_PREPARED_STATEMENTS="true")
+    assert "prepare_threshold" not in sqlite and "journal_mode=WAL" in sqlite

@@ -1,7 +1,8 @@
 """The inbox tabs: named filters over the dossiers an officer may see (``dossiers_visible_to``).
 
 The tabs only slice the scoped queryset that ``motcua.dossiers.selectors`` gives; paging is the selector's
-keyset ``inbox_page``. Counts of the tabs are capped (see ``COUNT_CAP``).
+keyset ``Visibility.page``, read as one index scan per agency and status of the tab. Counts of the tabs
+are capped (see ``COUNT_CAP``) and read each side of the scope on its own index (``Visibility.count``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier, DossierStatus
+from motcua.dossiers.selectors import Visibility
 
 # "Due soon": the due date falls within this window from now.
 DUE_SOON_WINDOW = timedelta(hours=48)
@@ -40,17 +42,27 @@ TABS: tuple[Tab, ...] = (
 DEFAULT_TAB = TABS[0].slug
 
 
+def tab_statuses(slug: str) -> tuple[str, ...]:
+    """The statuses a tab lists."""
+    if slug == "cho-bo-sung":
+        return (DossierStatus.WAITING_SUPPLEMENT,)
+    if slug == "da-xong":
+        return DONE_STATUSES
+    return RUNNING_STATUSES
+
+
+def tab_due_condition(slug: str, now: datetime) -> Q:
+    """The due-date window of a tab at ``now`` (none for most tabs), on top of its statuses."""
+    if slug == "sap-den-han":
+        return Q(due_at__gte=now, due_at__lt=now + DUE_SOON_WINDOW)
+    if slug == "qua-han":
+        return Q(due_at__lt=now)
+    return Q()
+
+
 def tab_condition(slug: str, now: datetime) -> Q:
     """The filter of one tab at ``now``."""
-    if slug == "sap-den-han":
-        return Q(status__in=RUNNING_STATUSES, due_at__gte=now, due_at__lt=now + DUE_SOON_WINDOW)
-    if slug == "qua-han":
-        return Q(status__in=RUNNING_STATUSES, due_at__lt=now)
-    if slug == "cho-bo-sung":
-        return Q(status=DossierStatus.WAITING_SUPPLEMENT)
-    if slug == "da-xong":
-        return Q(status__in=DONE_STATUSES)
-    return Q(status__in=RUNNING_STATUSES)
+    return Q(status__in=tab_statuses(slug)) & tab_due_condition(slug, now)
 
 
 def search_condition(q: str) -> Q:
@@ -74,13 +86,14 @@ COUNT_CAP = 1000
 UNCOUNTED_TABS = frozenset({"da-xong"})
 
 
-def tab_counts(qs: QuerySet[Dossier], now: datetime) -> dict[str, str]:
-    """The number of dossiers in each tab, capped at ``COUNT_CAP`` (one bounded query per tab)."""
+def tab_counts(visibility: Visibility, qs: QuerySet[Dossier], now: datetime) -> dict[str, str]:
+    """The number of visible dossiers of ``qs`` (the search, not the scope) in each tab, capped at
+    ``COUNT_CAP`` (one bounded query per tab, see ``Visibility.count``)."""
     counts: dict[str, str] = {slug: "" for slug in UNCOUNTED_TABS}
     for tab in TABS:
         if tab.slug in UNCOUNTED_TABS:
             continue
-        n = qs.filter(tab_condition(tab.slug, now)).order_by().values("pk")[:COUNT_CAP].count()
+        n = visibility.count(qs.filter(tab_condition(tab.slug, now)), COUNT_CAP)
         counts[tab.slug] = f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
     return counts
 
@@ -105,4 +118,12 @@ def cursor_decode(raw: str) -> tuple[datetime, int] | None:
     return due_at, number
 
 
-__all__ = ["TABS", "cursor_decode", "cursor_encode", "search_condition", "tab_counts"]
+__all__ = [
+    "TABS",
+    "cursor_decode",
+    "cursor_encode",
+    "search_condition",
+    "tab_counts",
+    "tab_due_condition",
+    "tab_statuses",
+]

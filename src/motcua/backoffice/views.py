@@ -71,7 +71,12 @@ from motcua.dossiers.results import (
     result_document_remove,
     result_documents_approve,
 )
-from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossier_timeline, dossiers_visible_to, inbox_page
+from motcua.dossiers.selectors import (
+    VIEW_CAPABILITIES,
+    dossier_timeline,
+    dossiers_visible_to,
+    visibility_for,
+)
 from motcua.dossiers.services import (
     SUPPLEMENT_REQUEST_WORKING_DAYS,
     apology_deadline,
@@ -121,8 +126,9 @@ from .inbox import (
     cursor_decode,
     cursor_encode,
     search_condition,
-    tab_condition,
     tab_counts,
+    tab_due_condition,
+    tab_statuses,
 )
 
 # The reception form's one-time tokens already used in this session, with the dossier each produced.
@@ -382,13 +388,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", DEFAULT_TAB)
     tab = tab if tab in slugs else DEFAULT_TAB
     q = request.GET.get("q", "").strip()[:100]
-    scoped = dossiers_visible_to(user).filter(search_condition(q))
-    counts = tab_counts(scoped, now)
+    visibility = visibility_for(user)
+    searched = Dossier.objects.filter(search_condition(q))
+    counts = tab_counts(visibility, searched, now)
     after = cursor_decode(request.GET.get("sau", ""))
-    page = inbox_page(
-        scoped.filter(tab_condition(tab, now)).select_related(
+    page = visibility.page(
+        # The tab's statuses are given apart: the page reads one index range per agency and status.
+        searched.filter(tab_due_condition(tab, now)).select_related(
             "applicant", "procedure_version", "receiving_unit", "competent_agency"
         ),
+        tab_statuses(tab),
         after=after,
         size=settings.MOTCUA_PAGE_SIZE,
     )
@@ -429,21 +438,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
 # --- dossier page --------------------------------------------------------------------------------
 
 
-def _visible_dossier(user: User, code: str) -> Dossier:
-    dossier = (
-        dossiers_visible_to(user)
-        .select_related(
-            "applicant__commune",
-            "filer",
-            "procedure_version__procedure",
-            "receiving_unit__parent",
-            "receiving_unit__admin_unit__parent",
-            "competent_agency",
-            "created_by",
-        )
-        .filter(code=code)
-        .first()
-    )
+# What the dossier page shows; the slips also print the receiving unit's parent agency and province.
+PAGE_RELATED = (
+    "applicant__commune",
+    "filer",
+    "procedure_version__procedure",
+    "receiving_unit",
+    "competent_agency",
+    "created_by",
+)
+SLIP_RELATED = (*PAGE_RELATED, "receiving_unit__parent", "receiving_unit__admin_unit__parent")
+
+
+def _visible_dossier(user: User, code: str, related: tuple[str, ...] = SLIP_RELATED) -> Dossier:
+    # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering).
+    rows = dossiers_visible_to(user).select_related(*related).filter(code=code).order_by()[:1]
+    dossier = next(iter(rows), None)
     if dossier is None:
         raise Http404
     return dossier
@@ -669,7 +679,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     (``lock_version``).
     """
     user = _officer(request)
-    dossier = _visible_dossier(user, code)
+    dossier = _visible_dossier(user, code, PAGE_RELATED)
     if request.method == "GET":
         access_record(request, channel="web", action="view", object_type="dossier", object_ref=dossier.code)
     failed_action = ""
@@ -686,7 +696,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         failed_action, action_errors = outcome
         status = 400
         # Show the page as it is now (the failure changed nothing), keeping what the officer typed.
-        dossier = _visible_dossier(user, code)
+        dossier = _visible_dossier(user, code, PAGE_RELATED)
     else:
         action_forms = _action_forms(request, dossier, bound=False)
 

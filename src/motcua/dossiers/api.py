@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,9 +25,9 @@ from motcua.catalog.models import Procedure, Result
 from motcua.org.models import Agency
 from motcua.workflow.engine import available_actions, process_act
 
-from .models import Dossier
+from .models import Dossier, DossierStatus
 from .results import result_document_add, result_documents_approve
-from .selectors import dossier_timeline, dossiers_visible_to, inbox_page
+from .selectors import dossier_timeline, dossiers_visible_to, visibility_for
 from .services import (
     dossier_apologise,
     dossier_receive,
@@ -200,8 +201,8 @@ def _detail(d: Dossier) -> dict[str, Any]:
     }
 
 
-def _visible(request: HttpRequest) -> Any:
-    return dossiers_visible_to(request.user).select_related(
+def _related(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return qs.select_related(
         "procedure_version__procedure",
         "receiving_unit",
         "competent_agency",
@@ -210,8 +211,13 @@ def _visible(request: HttpRequest) -> Any:
     )
 
 
+def _visible(request: HttpRequest) -> QuerySet[Dossier]:
+    return _related(dossiers_visible_to(request.user))
+
+
 def _get(request: HttpRequest, code: str) -> Dossier:
-    dossier = _visible(request).filter(code=code).first()
+    # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering).
+    dossier = next(iter(_visible(request).filter(code=code).order_by()[:1]), None)
     if dossier is None:
         # The same answer whether the dossier does not exist or belongs to someone else.
         raise HttpError(404, "Dossier not found")
@@ -233,9 +239,8 @@ def _problem(exc: ValidationError) -> Status[dict[str, list[str]]]:
 def dossier_list(
     request: HttpRequest, status: str = "", q: str = "", after: str = "", size: int = 20
 ) -> dict[str, Any]:
-    qs = _visible(request)
-    if status:
-        qs = qs.filter(status=status)
+    visibility = visibility_for(request.user)
+    qs = _related(Dossier.objects.all())
     if q:
         qs = qs.filter(code=q.strip()) | qs.filter(applicant__id_number=q.strip())
     cursor = None
@@ -245,7 +250,7 @@ def dossier_list(
         if parsed is None or not last_id.isdigit():
             raise HttpError(422, "after must be the 'next' value of the previous page")
         cursor = (parsed, int(last_id))
-    page = inbox_page(qs, after=cursor, size=size)
+    page = visibility.page(qs, [status] if status else DossierStatus.values, after=cursor, size=size)
     access_record(
         request, channel="api", action="list", object_type="dossier", object_ref=f"{len(page.items)} rows"
     )
@@ -278,7 +283,11 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
             },
         )
     province = unit.admin_unit if unit.admin_unit.parent_id is None else unit.admin_unit.parent
-    procedure = Procedure.objects.filter(national_code=payload.procedure, province=province).first()
+    procedure = (
+        Procedure.objects.filter(national_code=payload.procedure, province=province)
+        .select_related("current_version")
+        .first()
+    )
     if procedure is None or procedure.current_version is None:
         return Status(
             422,
@@ -323,7 +332,10 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
         )
     except ValidationError as exc:
         return _problem(exc)
-    return Status(201, _detail(_get(request, dossier.code)))
+    # Answered from the rows just written (the caller received it at its own unit, so may see it); only
+    # the files and the history are read back.
+    dossier.procedure_version.procedure = procedure
+    return Status(201, _detail(dossier))
 
 
 @router.post(

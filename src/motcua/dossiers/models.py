@@ -218,10 +218,20 @@ class Dossier(models.Model):
     class Meta:
         ordering = ("-received_at", "-id")
         indexes = [
-            models.Index(fields=("competent_agency", "status", "due_at", "id"), name="dossier_agency_inbox"),
+            # The inbox of each side of an officer's scope (``Visibility.page``): the agency's or the desk's
+            # dossiers by status, in due-date order. Each carries the other side's column so that counting
+            # one side without the dossiers already counted on the other is read from the index alone.
+            models.Index(
+                fields=("competent_agency", "status", "due_at", "id"),
+                include=("receiving_unit",),
+                name="dossier_agency_inbox",
+            ),
             models.Index(fields=("receiving_unit", "received_at", "id"), name="dossier_unit_received"),
-            # The reception desk's inbox: its own dossiers by status, in due-date order.
-            models.Index(fields=("receiving_unit", "status", "due_at", "id"), name="dossier_unit_inbox"),
+            models.Index(
+                fields=("receiving_unit", "status", "due_at", "id"),
+                include=("competent_agency",),
+                name="dossier_unit_inbox",
+            ),
             models.Index(fields=("status", "due_at"), name="dossier_status_due"),
         ]
         verbose_name = _("dossier")

@@ -136,8 +136,9 @@ def competent_agency_for(
     A version carried out at several levels is routed at the receiving unit's level.
     """
     levels = list(
+        # The agencies' levels too: the process that applies depends on the competent agency's level.
         ProcedureLevel.objects.filter(version=version).select_related(
-            "level", "implementing_agency", "competent_agency"
+            "level", "implementing_agency__level", "competent_agency__level"
         )
     )
     if not levels:
@@ -185,6 +186,7 @@ def competent_agency_for(
         )
     committee = (
         Agency.objects.filter(kind=AgencyKind.COMMUNE_COMMITTEE, admin_unit=applicant_commune, is_active=True)
+        .select_related("level")
         .order_by("pk")
         .first()
     )
@@ -556,16 +558,23 @@ def dossier_receive(
 
     calendar = working_calendar()
     due_at = calendar.deadline(received_at, procedure_version.statutory_time, procedure_version.time_unit)
+    # Imported here: the engine builds on this module's transitions (supplement, refusal, finish).
+    from motcua.workflow.engine import process_plan, process_start
+
+    # Read before the transaction: from the code's issue to the commit, the unit's counter row is locked
+    # and the unit's other receipts wait.
+    plan = process_plan(procedure_version.procedure, competent)
     source = (
         AttachmentSource.SCAN if channel in (Channel.COUNTER, Channel.POSTAL) else AttachmentSource.UPLOAD
     )
     stored: list[str] = []
     try:
         with transaction.atomic():
-            code = dossier_code_issue(receiving_unit, received_at)
             applicant_obj.save()
             if filer_obj is not None:
                 filer_obj.save()
+            # The code last before the dossier: it locks the unit's counter row until the commit.
+            code = dossier_code_issue(receiving_unit, received_at)
             dossier = Dossier.objects.create(
                 code=code,
                 procedure_version=procedure_version,
@@ -590,12 +599,10 @@ def dossier_receive(
                 at=received_at,
                 data={"code": code, "due_at": due_at.isoformat(), "competent_agency": competent.code},
             )
-            # Imported here: the engine builds on this module's transitions (supplement, refusal, finish).
-            from motcua.workflow.engine import process_start
-
             # The electronic process opens its first step with the receipt, in the same transaction: a
             # dossier never exists without its open step when a process applies to its procedure.
-            process_start(dossier, at=received_at)
+            if plan is not None:
+                process_start(dossier, at=received_at, calendar=calendar, plan=plan)
     except BaseException:
         _remove_files(stored)
         raise

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
-
 from .models import Dossier, DossierEvent, DossierStatus, PausePeriod
 
 
@@ -40,17 +38,8 @@ def dossier_track(code: str, second_factor: str) -> TrackedDossier | None:
         return None
     dossier = (
         Dossier.objects.select_related("applicant", "procedure_version", "receiving_unit")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=DossierEvent.objects.filter(public=True).order_by("at", "id"),
-                to_attr="public_events",
-            ),
-            Prefetch(
-                "pauses", queryset=PausePeriod.objects.filter(ended_at__isnull=True), to_attr="open_pauses"
-            ),
-        )
         .filter(code=code)
+        .order_by()
         .first()
     )
     if dossier is None:
@@ -58,9 +47,11 @@ def dossier_track(code: str, second_factor: str) -> TrackedDossier | None:
     known = {_last4(dossier.applicant.id_number), _last4(dossier.applicant.phone)} - {""}
     if factor not in known:
         return None
+    # Read only once the second factor matched; the open pause only for a dossier that waits for one.
+    timeline = list(DossierEvent.objects.filter(dossier=dossier, public=True).order_by("at", "id"))
     missing: list[str] = []
     if dossier.status == DossierStatus.WAITING_SUPPLEMENT:
-        for pause in dossier.open_pauses:
+        for pause in PausePeriod.objects.filter(dossier=dossier, ended_at__isnull=True):
             missing.extend(str(item) for item in pause.missing_items)
     return TrackedDossier(
         code=dossier.code,
@@ -71,6 +62,6 @@ def dossier_track(code: str, second_factor: str) -> TrackedDossier | None:
         received_at=dossier.received_at,
         due_at=dossier.due_at,
         finished_at=dossier.finished_at,
-        timeline=list(dossier.public_events),
+        timeline=timeline,
         missing_items=missing,
     )

@@ -7,6 +7,7 @@ views and admin pages ask ``can``. The permission matrix test walks every role Ã
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
@@ -83,6 +84,23 @@ def agencies_for(user: AnyUser, capability: Capability) -> QuerySet[Agency]:
         return Agency.objects.none()
     condition = Q()
     for path in paths:
+        condition |= Q(path__startswith=path)
+    return Agency.objects.filter(condition)
+
+
+def agencies_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> QuerySet[Agency] | None:
+    """The agencies in which ``user`` holds at least one of ``capabilities`` (one query); None when one of
+    them is global (every agency, no need to list them)."""
+    capabilities = tuple(capabilities)
+    if not isinstance(user, User) or not user.is_active:
+        return Agency.objects.none()
+    if any(is_global(user, capability) for capability in capabilities):
+        return None
+    paths = {path for capability in capabilities for _, path in _grants(user, capability)}
+    if not paths:
+        return Agency.objects.none()
+    condition = Q()
+    for path in sorted(paths):
         condition |= Q(path__startswith=path)
     return Agency.objects.filter(condition)
 

@@ -217,12 +217,31 @@ class WorkingCalendar:
         total = timedelta()
         if b <= a:
             return total
-        for day in self._days(a.date(), b.date()):
+        first, last = a.date(), b.date()
+        for day in {first, last}:
             for start, end in self.office_sessions(day):
                 overlap = min(end, b) - max(start, a)
                 if overlap > timedelta():
                     total += overlap
+        # A day strictly between the two is whole: a working day's length if it is worked. (Inboxes show
+        # the time left or overdue for every row; building each day's sessions made that a day-by-day walk.)
+        if last - first > timedelta(days=1):
+            total += self._day_length * self._working_days_between(first + timedelta(days=1), last)
         return total
+
+    def _working_days_between(self, first: date, end: date) -> int:
+        """How many of the days in ``[first, end)`` are worked: Monday to Friday, corrected on the few days
+        that an override, a holiday or a swapped Saturday changes (``is_working_day`` decides those)."""
+        weeks, rest = divmod((end - first).days, 7)
+        count = weeks * 5 + sum(1 for n in range(rest) if (first + timedelta(days=n)).weekday() < 5)
+        special: set[date] = {d for d in self._days_off | self._working_days if first <= d < end}
+        for year in range(first.year, end.year + 1):
+            library = _library_year(year)
+            special.update(d for d in library.holidays if first <= d < end)
+            special.update(d for d in library.weekend_workdays if first <= d < end)
+        for d in special:
+            count += int(self.is_working_day(d)) - int(d.weekday() < 5)
+        return count
 
     def add_working_time(self, t: datetime, delta: timedelta) -> datetime:
         """The instant reached after ``delta`` of office time from ``t``.

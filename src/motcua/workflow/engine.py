@@ -24,6 +24,7 @@ Rules the code below relies on:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 
@@ -33,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.catalog.models import ProcedureVersion, Result
+from motcua.catalog.models import Procedure, ProcedureVersion, Result
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, DossierStatus, PausePeriod, ResultDocument
 from motcua.dossiers.results import approve_pending, may_approve_result
@@ -237,46 +238,67 @@ def _actions_of(step: Step) -> list[Action]:
 # --- public API -----------------------------------------------------------------------------------
 
 
-def process_start(dossier: Dossier, *, at: datetime) -> StepInstance | None:
-    """Open the start step of the process that applies to the dossier (its procedure, competent agency and
-    that agency's level). Returns None when no active definition applies: the dossier is then handled
-    through the dossier services alone. Called by ``dossier_receive`` inside its transaction."""
-    competent = dossier.competent_agency
-    definition = active_definition_for(
-        dossier.procedure_version.procedure, agency=competent, level=competent.level
-    )
+@dataclass(frozen=True)
+class ProcessPlan:
+    """The process that applies to a dossier and its start step (``process_plan``)."""
+
+    definition: ProcessDefinition
+    start: Step
+
+
+def process_plan(procedure: Procedure, competent: Agency) -> ProcessPlan | None:
+    """The active process for a dossier of ``procedure`` settled by ``competent`` (at that agency's level)
+    and its start step; None when none applies. Reads only: ``dossier_receive`` calls it before its
+    transaction, so that the code counter's row lock is not held while the definition is read."""
+    definition = active_definition_for(procedure, agency=competent, level=competent.level)
     if definition is None:
         return None
     start = next((step for step in definition.steps.all() if step.is_start), None)
     if start is None:
         # Activation guarantees exactly one start step; a definition without one cannot be followed.
         return None
+    return ProcessPlan(definition, start)
+
+
+def process_start(
+    dossier: Dossier,
+    *,
+    at: datetime,
+    calendar: WorkingCalendar | None = None,
+    plan: ProcessPlan | None = None,
+) -> StepInstance | None:
+    """Open the start step of the process that applies to the dossier (its procedure, competent agency and
+    that agency's level). Returns None when no active definition applies: the dossier is then handled
+    through the dossier services alone. Called by ``dossier_receive`` inside its transaction, with the
+    ``process_plan`` and the calendar it has already read."""
+    plan = plan or process_plan(dossier.procedure_version.procedure, dossier.competent_agency)
+    if plan is None:
+        return None
+    if StepInstance.objects.filter(dossier=dossier).exists():
+        raise ValidationError(
+            _("The process of dossier %(code)s has already started.") % {"code": dossier.code},
+            code="already_started",
+        )
     at = _aware(at)
-    calendar = working_calendar()
-    with transaction.atomic():
-        if StepInstance.objects.filter(dossier=dossier).exists():
-            raise ValidationError(
-                _("The process of dossier %(code)s has already started.") % {"code": dossier.code},
-                code="already_started",
-            )
-        budget = step_budget(start, dossier.procedure_version, calendar)
-        if start.unit == StepUnit.RECEIVING_UNIT and (
-            calendar.forwarding_deadline(at) < step_due(calendar, at, budget)
-        ):
-            # NĐ 61/2018: the desk forwards the dossier the same working day, or the next morning when it
-            # was received after the cut-off (15:00). The step's share may ask for sooner, never for later.
-            due = calendar.forwarding_deadline(at)
-            return StepInstance.objects.create(
-                dossier=dossier,
-                definition=definition,
-                step=start,
-                role=start.role,
-                agency=dossier.receiving_unit,
-                started_at=at,
-                budget=calendar.working_time_between(at, due),
-                due_at=due,
-            )
-        return _open(dossier, definition, start, at=at, calendar=calendar)
+    calendar = calendar or working_calendar()
+    start = plan.start
+    budget = step_budget(start, dossier.procedure_version, calendar)
+    forward_by = calendar.forwarding_deadline(at)
+    if start.unit == StepUnit.RECEIVING_UNIT and forward_by < step_due(calendar, at, budget):
+        # NĐ 61/2018: the desk forwards the dossier the same working day, or the next morning when it was
+        # received after the cut-off (15:00). The step's share may ask for sooner, never for later.
+        return StepInstance.objects.create(
+            dossier=dossier,
+            definition=plan.definition,
+            step=start,
+            role=start.role,
+            agency=dossier.receiving_unit,
+            started_at=at,
+            budget=calendar.working_time_between(at, forward_by),
+            due_at=forward_by,
+        )
+    # One INSERT: atomic on its own, and part of the caller's transaction when there is one.
+    return _open(dossier, plan.definition, start, at=at, calendar=calendar)
 
 
 def process_stop(dossier: Dossier, *, at: datetime) -> None:

@@ -59,6 +59,8 @@ def test_create_read_list_and_refuse(
     assert [d["code"] for d in listed["results"]] == [body["code"]] and listed["next"] is None
     detail = client.get(f"/api/v1/dossiers/{body['code']}", headers=headers).json()
     assert detail["applicant"]["id_number"] == "024099012345"
+    # The creation's answer (built from the rows just written) is what reading the dossier back gives.
+    assert body == detail
     assert AccessLog.objects.filter(object_ref=body["code"], action="view", channel="api").count() == 1
 
     refused = client.post(

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.models import User
 from motcua.dossiers.services import dossier_receive, dossier_supplement_request
@@ -33,6 +35,15 @@ def test_code_and_id_or_phone_digits(dossier: Any) -> None:
 def test_wrong_second_factor_reveals_nothing(dossier: Any, factor: str) -> None:
     assert dossier_track(dossier.code, factor) is None
     assert dossier_track("001.00.41.H24-260302-9999", "2345") is None
+
+
+def test_history_is_read_only_after_the_second_factor_matched(dossier: Any) -> None:
+    with CaptureQueriesContext(connection) as wrong:
+        assert dossier_track(dossier.code, "1111") is None
+    with CaptureQueriesContext(connection) as right:
+        assert dossier_track(dossier.code, "2345") is not None
+    # The dossier only; with the right pair its public history too (no pause: it does not wait).
+    assert len(wrong.captured_queries) == 1 and len(right.captured_queries) == 2
 
 
 def test_missing_items_are_shown_while_waiting(

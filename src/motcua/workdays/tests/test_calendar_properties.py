@@ -193,3 +193,21 @@ def test_forwarding_is_by_a_session_end_of_a_working_day(
         assert due.date() == local.date()
     else:
         assert due.date() == calendar.next_working_day(local.date())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    calendar=calendars(), a=receipts, minutes=st.integers(min_value=-60 * 24 * 60, max_value=400 * 24 * 60)
+)
+def test_working_time_between_is_the_sum_of_each_days_sessions(
+    calendar: WorkingCalendar, a: datetime, minutes: int
+) -> None:
+    b = a + timedelta(minutes=minutes)
+    local_a, local_b = a.astimezone(VIETNAM_TZ), b.astimezone(VIETNAM_TZ)
+    expected = timedelta()
+    day = local_a.date()
+    while day <= local_b.date():
+        for start, end in calendar.office_sessions(day):
+            expected += max(timedelta(), min(end, local_b) - max(start, local_a))
+        day += timedelta(days=1)
+    assert calendar.working_time_between(a, b) == expected
