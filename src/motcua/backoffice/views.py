@@ -781,6 +781,23 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- files and slips ----------------------------------------------------------------------------
 
 
+def _stored_file(
+    field_file: Any, *, content_type: str, filename: str = "", inline: bool = False
+) -> FileResponse:
+    """A stored file as a response (404 when it is missing on disk); never sniffed by the browser."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    if inline:
+        response = FileResponse(handle, content_type=content_type)
+        response["Content-Disposition"] = "inline"
+    else:
+        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
@@ -800,18 +817,11 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
         object_ref=dossier.code,
         detail=attachment.original_name,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return _stored_file(
+        attachment.file,
         filename=PurePath(attachment.original_name).name or f"tep-{attachment.pk}",
         content_type=attachment.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # Types a browser shows by itself without running anything of the file: viewed inline on the dossier page.
@@ -840,13 +850,7 @@ def attachment_view(request: HttpRequest, code: str, attachment_id: int) -> File
         object_ref=dossier.code,
         detail=attachment.original_name,
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = _stored_file(attachment.file, content_type=attachment.content_type, inline=True)
     if attachment.content_type.startswith("image/"):
         response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
@@ -930,16 +934,8 @@ def result_document_download(request: HttpRequest, code: str, document_id: int) 
         object_ref=dossier.code,
         detail=document.number,
     )
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     safe_number = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in document.number)
-    response = FileResponse(
-        handle, as_attachment=True, filename=f"ket-qua-{safe_number}.pdf", content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _stored_file(document.file, filename=f"ket-qua-{safe_number}.pdf", content_type="application/pdf")
 
 
 @login_required

@@ -303,11 +303,16 @@ class AttachmentSource(models.TextChoices):
     DATA_STORE = "data_store", _("Reused from the personal data store")
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    """A generated storage path: the uploaded name never reaches the file system (quality.md)."""
+def generated_path(folder: str, filename: str) -> str:
+    """A generated storage path under ``folder``: the uploaded name never reaches the file system
+    (quality.md); only a short alphanumeric extension is kept."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     suffix = suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
-    return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return generated_path("dossiers", filename)
 
 
 class Attachment(models.Model):
@@ -451,10 +456,7 @@ class ResultOrigin(models.TextChoices):
 
 
 def result_path(instance: ResultDocument, filename: str) -> str:
-    """A generated storage path, like attachments: the uploaded name never reaches the file system."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    suffix = suffix if suffix.isalnum() and len(suffix) <= 5 else "bin"
-    return f"results/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+    return generated_path("results", filename)
 
 
 def result_verify_token() -> str:
