@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 
 from motcua.dossiers.models import Dossier, ResultDocument
+from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
 
 from .models import OcrResult, OcrStatus, StoredDocument
@@ -91,3 +92,54 @@ def digitisation_figures(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    commune: AdministrativeUnit
+    received: int
+    digitised: int
+    target: Decimal | None
+
+    @property
+    def share(self) -> Decimal:
+        return (
+            (Decimal(100) * self.digitised / self.received).quantize(Decimal("0.1"))
+            if self.received
+            else Decimal(0)
+        )
+
+    @property
+    def meets_target(self) -> bool | None:
+        return None if self.target is None else self.share >= self.target
+
+
+def commune_figures(agencies: list[Agency], start: datetime, end: datetime) -> list[CommuneRow]:
+    """The same share per commune of the applicants' addresses (dossiers of ``agencies``), against the
+    commune-level target: where the province's digitisation stands commune by commune."""
+    digitised = Exists(OcrResult.objects.filter(attachment__dossier=OuterRef("pk"), status=OcrStatus.DONE))
+    rows = list(
+        Dossier.objects.filter(
+            competent_agency__in=[a.pk for a in agencies],
+            received_at__gte=start,
+            received_at__lt=end,
+            applicant__commune__isnull=False,
+        )
+        .annotate(has_scan=Cast(digitised, IntegerField()))
+        .values("applicant__commune")
+        .annotate(received=Count("id"), digitised=Sum("has_scan"))
+        .order_by()
+    )
+    communes = AdministrativeUnit.objects.in_bulk([row["applicant__commune"] for row in rows])
+    target = settings.MOTCUA_DIGITISATION_TARGETS.get("commune")
+    result = [
+        CommuneRow(
+            commune=communes[row["applicant__commune"]],
+            received=int(row["received"] or 0),
+            digitised=int(row["digitised"] or 0),
+            target=Decimal(target) if target is not None else None,
+        )
+        for row in rows
+        if row["applicant__commune"] in communes
+    ]
+    return sorted(result, key=lambda r: (r.share, r.commune.name))

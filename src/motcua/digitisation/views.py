@@ -280,7 +280,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     from motcua.org.scoping import agencies_for
     from motcua.workdays.calendar import VIETNAM_TZ
 
-    from .figures import digitisation_figures
+    from .figures import commune_figures, digitisation_figures
 
     user = _officer(request)
     if not can(user, Capability.MONITOR, None):
@@ -301,5 +301,11 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "digitisation/figures.html",
-        {"nav": "digitisation", "rows": rows, "year": year, "years": range(today.year, today.year - 5, -1)},
+        {
+            "nav": "digitisation",
+            "rows": rows,
+            "communes": commune_figures(agencies, start, end),
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+        },
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -48,6 +49,10 @@ def sign_results(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     documents = signable_documents(user)
     chosen_code = request.GET.get("ho_so", "")
+    # The dossier page posts here and comes back to itself; any other target is ignored.
+    back = request.POST.get("next", "")
+    if not (back.startswith("/mot-cua/ho-so/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None)):
+        back = ""
     if request.method == "POST":
         action = request.POST.get("hanh_dong", "")
         if action == "gui-ma":
@@ -64,7 +69,7 @@ def sign_results(request: HttpRequest) -> HttpResponse:
                         "minutes": settings.MOTCUA_SIGNING_CODE_SECONDS // 60,
                     },
                 )
-            return redirect(request.get_full_path())
+            return redirect(back or request.get_full_path())
         ids = {int(value) for value in request.POST.getlist("ket_qua") if value.isdigit()}
         picked = [d for d in documents if d.pk in ids]
         try:
@@ -83,7 +88,7 @@ def sign_results(request: HttpRequest) -> HttpResponse:
                     _("%(number)s was not signed: %(reason)s")
                     % {"number": document.number, "reason": reason},
                 )
-            return redirect(request.get_full_path())
+        return redirect(back or request.get_full_path())
     certificate = certificate_for(user)
     return render(
         request,

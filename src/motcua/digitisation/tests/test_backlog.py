@@ -152,3 +152,5 @@ def test_figures_per_agency_against_the_targets(
     row = page[page.index(org["commune"].name) :]
     row = row[: row.index("</tr>")]
     assert ">2<" in row and ">1<" in row and "50.0%" in row and "35%" in row
+    communes = page[page.index('id="commune-figures"') :]
+    assert org["commune"].admin_unit.name in communes and "50.0%" in communes

@@ -117,3 +117,25 @@ def test_slips_are_sealed_by_the_receiving_unit_when_it_has_a_seal(
     assert report.verdict == "valid" and report.signatures[0].signer == org["commune"].name
     control = client.get(f"/mot-cua/ho-so/{dossier.code}/mau-05.pdf").content
     assert pdf_verify(control).verdict == "valid"
+
+
+def test_the_leader_signs_from_the_dossier_page(
+    approved: ResultDocument, leader: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client(headers=CLIENT_HEADERS)
+    client.force_login(leader)
+    page_url = f"/mot-cua/ho-so/{approved.dossier.code}/"
+    assert 'id="sign-here"' in client.get(page_url).content.decode()
+    sent = client.post("/mot-cua/ky-so/", {"hanh_dong": "gui-ma", "next": page_url})
+    assert sent.status_code == 302 and sent["Location"] == page_url
+    # A foreign "next" is ignored (no open redirect).
+    elsewhere = client.post("/mot-cua/ky-so/", {"hanh_dong": "gui-ma", "next": "https://example.com/"})
+    assert elsewhere["Location"] == "/mot-cua/ky-so/"
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = client.post(
+            "/mot-cua/ky-so/",
+            {"hanh_dong": "ky", "ket_qua": [str(approved.pk)], "ma": sent_code(leader), "next": page_url},
+            follow=True,
+        )
+    assert f"Signed: {approved.number}." in signed.content.decode()
+    assert 'id="sign-here"' not in signed.content.decode()  # nothing left to sign
