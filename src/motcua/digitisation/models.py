@@ -17,7 +17,7 @@ class OcrStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Recognising")
     DONE = "done", _("Digitised")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Not digitised")
 
 
 class OcrResult(models.Model):
