@@ -6,110 +6,258 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dossiers', '0004_inbox_covering_indexes'),
-        ('org', '0001_initial'),
+        ("dossiers", "0004_inbox_covering_indexes"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BacklogBatch',
+            name="BacklogBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(verbose_name='uploaded at')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('archive', models.FileField(blank=True, max_length=200, upload_to='backlog/%Y/%m/', verbose_name='archive')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('status', models.CharField(choices=[('rejected', 'Rejected (nothing imported)'), ('queued', 'Waiting for digitisation'), ('running', 'Digitising'), ('done', 'Done')], max_length=10, verbose_name='status')),
-                ('problem', models.TextField(blank=True, verbose_name='reason it was rejected')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('rows_valid', models.PositiveIntegerField(default=0, verbose_name='valid rows')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows digitised')),
-                ('rows_skipped', models.PositiveIntegerField(default=0, verbose_name='rows already in the data store')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='issuer')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(verbose_name="uploaded at")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                (
+                    "archive",
+                    models.FileField(
+                        blank=True, max_length=200, upload_to="backlog/%Y/%m/", verbose_name="archive"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("rejected", "Rejected (nothing imported)"),
+                            ("queued", "Waiting for digitisation"),
+                            ("running", "Digitising"),
+                            ("done", "Done"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("problem", models.TextField(blank=True, verbose_name="reason it was rejected")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("rows_valid", models.PositiveIntegerField(default=0, verbose_name="valid rows")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="rows digitised")),
+                (
+                    "rows_skipped",
+                    models.PositiveIntegerField(default=0, verbose_name="rows already in the data store"),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="issuer",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'backlog batch',
-                'verbose_name_plural': 'backlog batches',
-                'ordering': ('-uploaded_at', '-id'),
+                "verbose_name": "backlog batch",
+                "verbose_name_plural": "backlog batches",
+                "ordering": ("-uploaded_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='StoredDocument',
+            name="StoredDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner_id_number', models.CharField(db_index=True, max_length=12, verbose_name="holder's ID number")),
-                ('owner_name', models.CharField(max_length=200, verbose_name='holder')),
-                ('kind', models.CharField(choices=[('issued', 'Result issued through MotCua'), ('digitised', 'Earlier result, digitised')], max_length=10, verbose_name='kind')),
-                ('result_code', models.CharField(db_index=True, max_length=30, verbose_name='result code')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('number', models.CharField(blank=True, max_length=80, verbose_name='document number')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('file', models.FileField(max_length=200, upload_to='data-store/%Y/%m/', verbose_name='file')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('text', models.TextField(blank=True, verbose_name='recognised text')),
-                ('text_folded', models.TextField(blank=True, editable=False)),
-                ('record_key', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='digitisation.backlogbatch', verbose_name='batch')),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='issuer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "owner_id_number",
+                    models.CharField(db_index=True, max_length=12, verbose_name="holder's ID number"),
+                ),
+                ("owner_name", models.CharField(max_length=200, verbose_name="holder")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Result issued through MotCua"),
+                            ("digitised", "Earlier result, digitised"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("result_code", models.CharField(db_index=True, max_length=30, verbose_name="result code")),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("number", models.CharField(blank=True, max_length=80, verbose_name="document number")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "file",
+                    models.FileField(max_length=200, upload_to="data-store/%Y/%m/", verbose_name="file"),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("text", models.TextField(blank=True, verbose_name="recognised text")),
+                ("text_folded", models.TextField(blank=True, editable=False)),
+                ("record_key", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="digitisation.backlogbatch",
+                        verbose_name="batch",
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.agency",
+                        verbose_name="issuer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document of the personal data store',
-                'verbose_name_plural': 'documents of the personal data store',
-                'ordering': ('owner_id_number', '-issued_on', 'id'),
+                "verbose_name": "document of the personal data store",
+                "verbose_name_plural": "documents of the personal data store",
+                "ordering": ("owner_id_number", "-issued_on", "id"),
             },
         ),
         migrations.CreateModel(
-            name='OcrResult',
+            name="OcrResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Recognising'), ('done', 'Digitised'), ('failed', 'Not digitised')], default='queued', max_length=10, verbose_name='status')),
-                ('pages', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('pages_done', models.PositiveIntegerField(default=0, verbose_name='pages recognised')),
-                ('pdfa', models.FileField(blank=True, max_length=200, upload_to='digitised/%Y/%m/', verbose_name='searchable PDF/A')),
-                ('pdfa_conformant', models.BooleanField(default=True, verbose_name='PDF/A')),
-                ('text', models.TextField(blank=True, verbose_name='recognised text')),
-                ('text_folded', models.TextField(blank=True, editable=False)),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('queued_at', models.DateTimeField(verbose_name='queued at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('key_fields', models.JSONField(blank=True, default=dict, verbose_name='checked data')),
-                ('corrected_at', models.DateTimeField(blank=True, null=True, verbose_name='checked at')),
-                ('attachment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='ocr', to='dossiers.attachment', verbose_name='file')),
-                ('corrected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Recognising"),
+                            ("done", "Digitised"),
+                            ("failed", "Not digitised"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("pages", models.PositiveIntegerField(blank=True, null=True, verbose_name="pages")),
+                ("pages_done", models.PositiveIntegerField(default=0, verbose_name="pages recognised")),
+                (
+                    "pdfa",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        upload_to="digitised/%Y/%m/",
+                        verbose_name="searchable PDF/A",
+                    ),
+                ),
+                ("pdfa_conformant", models.BooleanField(default=True, verbose_name="PDF/A")),
+                ("text", models.TextField(blank=True, verbose_name="recognised text")),
+                ("text_folded", models.TextField(blank=True, editable=False)),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("queued_at", models.DateTimeField(verbose_name="queued at")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                ("key_fields", models.JSONField(blank=True, default=dict, verbose_name="checked data")),
+                ("corrected_at", models.DateTimeField(blank=True, null=True, verbose_name="checked at")),
+                (
+                    "attachment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ocr",
+                        to="dossiers.attachment",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "corrected_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="checked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digitised file',
-                'verbose_name_plural': 'digitised files',
-                'indexes': [models.Index(fields=['status', 'queued_at'], name='ocr_status_queue')],
+                "verbose_name": "digitised file",
+                "verbose_name_plural": "digitised files",
+                "indexes": [models.Index(fields=["status", "queued_at"], name="ocr_status_queue")],
             },
         ),
         migrations.CreateModel(
-            name='BacklogRecord',
+            name="BacklogRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(verbose_name='row')),
-                ('data', models.JSONField(default=dict, verbose_name='data')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='errors')),
-                ('skipped', models.BooleanField(default=False, verbose_name='already in the data store')),
-                ('failure', models.TextField(blank=True, verbose_name='digitisation error')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='digitisation.backlogbatch', verbose_name='batch')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='digitisation.storeddocument', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField(verbose_name="row")),
+                ("data", models.JSONField(default=dict, verbose_name="data")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="errors")),
+                ("skipped", models.BooleanField(default=False, verbose_name="already in the data store")),
+                ("failure", models.TextField(blank=True, verbose_name="digitisation error")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="digitisation.backlogbatch",
+                        verbose_name="batch",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="digitisation.storeddocument",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'backlog record',
-                'verbose_name_plural': 'backlog records',
-                'ordering': ('batch', 'row'),
-                'constraints': [models.UniqueConstraint(fields=('batch', 'row'), name='backlog_record_row_unique')],
+                "verbose_name": "backlog record",
+                "verbose_name_plural": "backlog records",
+                "ordering": ("batch", "row"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("batch", "row"), name="backlog_record_row_unique")
+                ],
             },
         ),
     ]
