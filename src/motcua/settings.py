@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.signing",
     "motcua.digitisation",
+    "motcua.payments",
     "motcua.integrations",
     "motcua.audit",
     "motcua.portal",
@@ -223,7 +224,7 @@ LOGGING = {
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("MOTCUA_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "notifications", "digitisation"],
+        "QUEUES": ["default", "notifications", "digitisation", "payments"],
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MotCua <no-reply@motcua.local>")
@@ -306,3 +307,21 @@ except ArithmeticError as exc:
     raise ImproperlyConfigured("MOTCUA_DIGITISATION_TARGETS must look like province:50,commune:35") from exc
 # Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Online submissions: at most this many files in one submission (uploads and reused documents together).
+MOTCUA_SUBMISSION_MAX_FILES = int(os.environ.get("MOTCUA_SUBMISSION_MAX_FILES", "30"))
+
+
+# Payments: the gateway plugin used for online payments ("sandbox": MotCua's local simulator of the VNPay
+# protocol under /gia-lap/thanh-toan/; "vnpay": the real gateway with the merchant's code and secret).
+MOTCUA_PAYMENT_PROVIDER = os.environ.get("MOTCUA_PAYMENT_PROVIDER", "sandbox")
+MOTCUA_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("MOTCUA_PAYMENT_TIMEOUT_MINUTES", "15"))
+MOTCUA_VNPAY_TMN_CODE = os.environ.get("MOTCUA_VNPAY_TMN_CODE", "")
+MOTCUA_VNPAY_HASH_SECRET = os.environ.get("MOTCUA_VNPAY_HASH_SECRET", "")
+MOTCUA_VNPAY_URL = os.environ.get("MOTCUA_VNPAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+MOTCUA_VNPAY_API_URL = os.environ.get(
+    "MOTCUA_VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+)
+# Electronic receipts (biên lai điện tử): template symbol and series as registered with the tax authority;
+# "{yy}" in the series stands for the two-digit year of issue. Numbers run per series and year.
+MOTCUA_RECEIPT_TEMPLATE = os.environ.get("MOTCUA_RECEIPT_TEMPLATE", "01BLP0-001")
+MOTCUA_RECEIPT_SERIES = os.environ.get("MOTCUA_RECEIPT_SERIES", "BL-{yy}E")

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Before the back office: /mot-cua/ky-so/ is the signing desk.
     path("", include("motcua.signing.urls")),
     path("", include("motcua.digitisation.urls")),
+    path("", include("motcua.payments.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

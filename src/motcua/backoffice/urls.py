@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import online, views
 
 app_name = "backoffice"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tiep-nhan/", views.reception, name="reception"),
     path("ho-so/", views.inbox, name="inbox"),
+    path("truc-tuyen/", online.queue, name="online-queue"),
+    path("truc-tuyen/<int:pk>/", online.submission_detail, name="online-submission"),
+    path("truc-tuyen/<int:pk>/tep/<int:file_id>/", online.submission_file, name="online-file"),
     path("so-theo-doi/", views.register, name="register"),
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment_download, name="attachment"),

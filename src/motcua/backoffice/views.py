@@ -36,6 +36,7 @@ from motcua.accounts.models import User
 from motcua.audit.services import access_record
 from motcua.catalog.models import Component, ProcedureVersion, Result
 from motcua.catalog.selectors import ProcedureFilters, published_versions
+from motcua.core.files import stored_file_response
 from motcua.documents.control_slip import control_slip_for, control_slip_pdf
 from motcua.documents.register import (
     CHUNK_SIZE,
@@ -781,23 +782,6 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- files and slips ----------------------------------------------------------------------------
 
 
-def _stored_file(
-    field_file: Any, *, content_type: str, filename: str = "", inline: bool = False
-) -> FileResponse:
-    """A stored file as a response (404 when it is missing on disk); never sniffed by the browser."""
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    if inline:
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Disposition"] = "inline"
-    else:
-        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
@@ -817,7 +801,7 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
         object_ref=dossier.code,
         detail=attachment.original_name,
     )
-    return _stored_file(
+    return stored_file_response(
         attachment.file,
         filename=PurePath(attachment.original_name).name or f"tep-{attachment.pk}",
         content_type=attachment.content_type or "application/octet-stream",
@@ -850,7 +834,7 @@ def attachment_view(request: HttpRequest, code: str, attachment_id: int) -> File
         object_ref=dossier.code,
         detail=attachment.original_name,
     )
-    response = _stored_file(attachment.file, content_type=attachment.content_type, inline=True)
+    response = stored_file_response(attachment.file, content_type=attachment.content_type, inline=True)
     if attachment.content_type.startswith("image/"):
         response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
@@ -935,7 +919,9 @@ def result_document_download(request: HttpRequest, code: str, document_id: int) 
         detail=document.number,
     )
     safe_number = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in document.number)
-    return _stored_file(document.file, filename=f"ket-qua-{safe_number}.pdf", content_type="application/pdf")
+    return stored_file_response(
+        document.file, filename=f"ket-qua-{safe_number}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.accounts.models import User
 from motcua.audit.services import access_record
+from motcua.core.files import stored_file_response
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossiers_visible_to
 from motcua.org.models import Agency
@@ -88,10 +89,7 @@ def pdfa(request: HttpRequest, code: str, result_id: int) -> FileResponse:
     if result is None or not result.pdfa:
         raise Http404
     access_record(request, channel="web", action="view", object_type="digitised", object_ref=dossier.code)
-    response = FileResponse(result.pdfa.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(result.pdfa, content_type="application/pdf", inline=True)
 
 
 class KeyFieldsForm(forms.Form):

@@ -344,6 +344,16 @@ class Attachment(models.Model):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     digitised = models.BooleanField(_("digitised"), default=False)
     source = models.CharField(_("source"), max_length=12, choices=AttachmentSource.choices)
+    # The document of the personal data store this file was taken from (source "data_store"): the 766 index
+    # counts reuse by it, and the applicant deleting their own upload later leaves the dossier's copy intact.
+    stored_document = models.ForeignKey(
+        "digitisation.StoredDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reused from the data store"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -574,3 +584,145 @@ class CounterDecision(models.Model):
         day = self.issued_at.astimezone(VIETNAM_TZ)
         prefix = "BS" if self.kind == CounterDecisionKind.COMPLETION else "TC"
         return f"{self.unit.code}-{day:%y%m%d}-{prefix}{self.pk or 0:05d}"
+
+
+# --- online submissions (the citizen portal) ----------------------------------------------------------
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for the desk")
+    COMPLETION_REQUESTED = "completion_requested", _("Asked to complete")
+    ACCEPTED = "accepted", _("Received")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The applicant may still change (and withdraw) a submission in these states; the desk decides on SUBMITTED.
+SUBMISSION_EDITABLE: frozenset[str] = frozenset(
+    {SubmissionStatus.DRAFT, SubmissionStatus.COMPLETION_REQUESTED}
+)
+SUBMISSION_WITHDRAWABLE: frozenset[str] = frozenset(
+    {SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED, SubmissionStatus.COMPLETION_REQUESTED}
+)
+
+
+class OnlineSubmission(models.Model):
+    """A dossier filed on the portal before the desk accepts it (NĐ 61/2018 Art. 19: an online dossier is
+    received when an officer of the one-stop desk checks it; until then it has no dossier code and no due
+    date). The applicant's draft is kept here too, so a form can be saved and resumed.
+
+    ``key`` is what the portal's URLs carry (never the sequential id). Accepting creates the ``Dossier``
+    through the normal receipt; the submission keeps pointing at it."""
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="online_submissions",
+        verbose_name=_("account"),
+    )
+    procedure_version = models.ForeignKey(
+        "catalog.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("procedure version"),
+    )
+    receiving_unit = models.ForeignKey(
+        "org.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receiving unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=22, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    applicant_data = models.JSONField(_("applicant"), default=dict, blank=True)
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    payment = models.ForeignKey(
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment"),
+    )
+    dossier = models.OneToOneField(
+        Dossier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_submission",
+        verbose_name=_("dossier"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submit_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    missing_items = models.JSONField(_("missing items"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            # The desk's online queue, oldest first; the applicant's own list, newest first.
+            models.Index(fields=("receiving_unit", "status", "submitted_at", "id"), name="submission_queue"),
+            models.Index(fields=("user", "created_at", "id"), name="submission_user"),
+        ]
+        verbose_name = _("online submission")
+        verbose_name_plural = _("online submissions")
+
+    def __str__(self) -> str:
+        return f"{self.procedure_version.name} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in SUBMISSION_EDITABLE
+
+
+def submission_file_path(instance: SubmissionFile, filename: str) -> str:
+    return generated_path("submissions", filename)
+
+
+class SubmissionFile(models.Model):
+    """One file of a submission's component: uploaded, or taken from the applicant's data store."""
+
+    submission = models.ForeignKey(
+        OnlineSubmission, on_delete=models.CASCADE, related_name="files", verbose_name=_("submission")
+    )
+    component = models.ForeignKey(
+        "catalog.Component", on_delete=models.PROTECT, related_name="+", verbose_name=_("component")
+    )
+    file = models.FileField(_("file"), upload_to=submission_file_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    stored_document = models.ForeignKey(
+        "digitisation.StoredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reused from the data store"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("submission", "component", "id")
+        verbose_name = _("file of an online submission")
+        verbose_name_plural = _("files of online submissions")
+
+    def __str__(self) -> str:
+        return self.original_name

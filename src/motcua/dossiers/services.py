@@ -682,77 +682,118 @@ def dossier_supplement_receive(
     files: Files,
     now: datetime | None = None,
 ) -> Dossier:
-    """Close the open pause, store the supplied files and recompute the due date.
+    """Close the open pause, store the supplied files and recompute the due date (at the desk).
 
     The due date is the statutory time from the original receipt extended by the office time of every
     stored pause (NĐ 61/2018; the 766 on-time rule subtracts the same intervals).
     """
     user = _officer(officer)
-    now = now or timezone.now()
     stored: list[str] = []
     try:
         with transaction.atomic():
             current = _lock(dossier, user)
-            if current.status != DossierStatus.WAITING_SUPPLEMENT:
-                raise ValidationError(
-                    _("Dossier %(code)s is not waiting for a supplement.") % {"code": current.code},
-                    code="not_waiting",
-                )
-            checked = _files_check(current.procedure_version, files, require_all=False)
-            pause = (
-                PausePeriod.objects.select_for_update().filter(dossier=current, ended_at__isnull=True).first()
-            )
-            if pause is None:
-                raise ValidationError(_("The open supplement request of this dossier is missing."))
-            if now < pause.started_at:
-                raise ValidationError(
-                    _("A supplement cannot arrive before it was requested."), code="pause_order"
-                )
-            pause.ended_at = now
-            pause.save(update_fields=["ended_at"])
             source = (
                 AttachmentSource.SCAN
                 if current.channel in (Channel.COUNTER, Channel.POSTAL)
                 else AttachmentSource.UPLOAD
             )
-            _attachments_store(current, checked, source=source, officer=user, pause=pause, stored=stored)
-            pauses = [
-                (p.started_at, p.ended_at)
-                for p in PausePeriod.objects.filter(dossier=current, ended_at__isnull=False)
-                if p.ended_at is not None
-            ]
-            previous_due = current.due_at
-            calendar = working_calendar()
-            statutory_due = _statutory_deadline(calendar, current, pauses)
-            if current.due_before_apology is not None:
-                # After an apology (Mẫu 04) the applicant holds the new date: it moves by this wait, and the
-                # statutory date it replaced (which the on-time rule uses) is recounted with every wait.
-                current.due_before_apology = statutory_due
-                current.due_at = calendar.add_working_time(
-                    current.due_at, calendar.working_time_between(pause.started_at, now)
-                )
-            else:
-                current.due_at = statutory_due
-            current.status = DossierStatus.IN_PROGRESS
-            dossier_lock_bump(current, ["status", "due_at", "due_before_apology"])
-            dossier_event_add(
+            _supplement_close(current, user, files, now or timezone.now(), source=source, stored=stored)
+    except BaseException:
+        _remove_files(stored)
+        raise
+    return current
+
+
+def dossier_supplement_upload(
+    dossier: Dossier, applicant: AnyUser, files: Files, now: datetime | None = None
+) -> Dossier:
+    """The applicant sends the requested supplement online from the portal; the clock resumes as at the desk.
+
+    The caller has checked that the dossier is the applicant's (``online.dossiers_of_applicant``); the row is
+    locked here so an officer's receipt of a paper supplement and the upload cannot both close the pause."""
+    if not isinstance(applicant, User) or not applicant.is_active:
+        raise ValidationError(_("Log in to send a supplement."), code="forbidden")
+    if not files or not any(files.values()):
+        raise ValidationError(_("Choose at least one file to send."), code="no_files")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            current = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("receiving_unit", "competent_agency", "procedure_version")
+                .get(pk=dossier.pk)
+            )
+            _supplement_close(
                 current,
-                actor=user,
-                action=DossierAction.SUPPLEMENT_RECEIVED,
-                from_status=DossierStatus.WAITING_SUPPLEMENT,
-                public=True,
-                at=now,
-                data={
-                    "pause": pause.pk,
-                    "files": len(checked),
-                    "previous_due_at": previous_due.isoformat(),
-                    "due_at": current.due_at.isoformat(),
-                },
+                applicant,
+                files,
+                now or timezone.now(),
+                source=AttachmentSource.UPLOAD,
+                stored=stored,
             )
     except BaseException:
         _remove_files(stored)
         raise
     return current
+
+
+def _supplement_close(
+    current: Dossier,
+    actor: User,
+    files: Files,
+    now: datetime,
+    *,
+    source: AttachmentSource,
+    stored: list[str],
+) -> None:
+    if current.status != DossierStatus.WAITING_SUPPLEMENT:
+        raise ValidationError(
+            _("Dossier %(code)s is not waiting for a supplement.") % {"code": current.code},
+            code="not_waiting",
+        )
+    checked = _files_check(current.procedure_version, files, require_all=False)
+    pause = PausePeriod.objects.select_for_update().filter(dossier=current, ended_at__isnull=True).first()
+    if pause is None:
+        raise ValidationError(_("The open supplement request of this dossier is missing."))
+    if now < pause.started_at:
+        raise ValidationError(_("A supplement cannot arrive before it was requested."), code="pause_order")
+    pause.ended_at = now
+    pause.save(update_fields=["ended_at"])
+    _attachments_store(current, checked, source=source, officer=actor, pause=pause, stored=stored)
+    pauses = [
+        (p.started_at, p.ended_at)
+        for p in PausePeriod.objects.filter(dossier=current, ended_at__isnull=False)
+        if p.ended_at is not None
+    ]
+    previous_due = current.due_at
+    calendar = working_calendar()
+    statutory_due = _statutory_deadline(calendar, current, pauses)
+    if current.due_before_apology is not None:
+        # After an apology (Mẫu 04) the applicant holds the new date: it moves by this wait, and the
+        # statutory date it replaced (which the on-time rule uses) is recounted with every wait.
+        current.due_before_apology = statutory_due
+        current.due_at = calendar.add_working_time(
+            current.due_at, calendar.working_time_between(pause.started_at, now)
+        )
+    else:
+        current.due_at = statutory_due
+    current.status = DossierStatus.IN_PROGRESS
+    dossier_lock_bump(current, ["status", "due_at", "due_before_apology"])
+    dossier_event_add(
+        current,
+        actor=actor,
+        action=DossierAction.SUPPLEMENT_RECEIVED,
+        from_status=DossierStatus.WAITING_SUPPLEMENT,
+        public=True,
+        at=now,
+        data={
+            "pause": pause.pk,
+            "files": len(checked),
+            "previous_due_at": previous_due.isoformat(),
+            "due_at": current.due_at.isoformat(),
+            "online": source == AttachmentSource.UPLOAD and actor.is_applicant,
+        },
+    )
 
 
 def dossier_refuse(

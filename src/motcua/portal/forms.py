@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import OnlineLevel
+from motcua.dossiers.models import Sex
+from motcua.geo.models import AdministrativeUnit
 
 
 class ProcedureSearchForm(forms.Form):
@@ -28,3 +32,59 @@ class DossierTrackingForm(forms.Form):
         max_length=20,
         help_text=_("The ID number or phone number given when the dossier was filed."),
     )
+
+
+class OnlineApplicantForm(forms.Form):
+    """The applicant part of an online declaration: the account holder's details, with the commune of the
+    address (it routes commune-level procedures). A verified ID number is shown but cannot be changed."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    id_number = forms.CharField(label=_("ID number"), max_length=12, required=False)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
+    tax_code = forms.CharField(label=_("Tax code"), max_length=14, required=False)
+    representative = forms.CharField(label=_("Legal representative"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address (house number, street, hamlet)"), max_length=255)
+    commune = forms.ChoiceField(label=_("Commune / ward"))
+
+    def __init__(
+        self,
+        *args: Any,
+        communes: list[AdministrativeUnit],
+        organisation: bool,
+        user: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        commune = self.fields["commune"]
+        assert isinstance(commune, forms.ChoiceField)
+        commune.choices = [("", _("— choose —")), *((c.code, c.name) for c in communes)]
+        if organisation:
+            for name in ("id_number", "date_of_birth", "sex"):
+                del self.fields[name]
+            self.fields["full_name"].label = _("Organisation name")
+            self.fields["tax_code"].required = True
+            self.fields["representative"].required = True
+        else:
+            for name in ("tax_code", "representative"):
+                del self.fields[name]
+            self.fields["id_number"].required = True
+            self.fields["date_of_birth"].required = True
+            if getattr(user, "id_verified_at", None):
+                self.fields["id_number"].disabled = True
+                self.fields["id_number"].initial = user.id_number
+                self.fields["id_number"].help_text = _("Verified with your digital ID.")
+
+    def applicant_data(self) -> dict[str, str]:
+        """What was typed, as strings (a draft may be incomplete or wrong; the review lists the problems)."""
+        data: dict[str, str] = {}
+        for name, field in self.fields.items():
+            if field.disabled:
+                data[name] = str(field.initial or "")
+            else:
+                data[name] = str(self.data.get(name, "")).strip()
+        return data

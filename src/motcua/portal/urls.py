@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import online, views
 
 app_name = "portal"
 
@@ -10,4 +10,17 @@ urlpatterns = [
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure-detail"),
     path("thu-tuc/<str:code>/mau/<int:component_id>/", views.component_template, name="component-template"),
     path("tra-cuu-ho-so/", views.dossier_tracking, name="dossier-tracking"),
+    # Online filing (the applicant's own pages: login required, someone else's is a 404).
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", online.start, name="online-start"),
+    path("nop-ho-so/<uuid:key>/", online.detail, name="online-detail"),
+    path("nop-ho-so/<uuid:key>/to-khai/", online.declaration, name="online-declaration"),
+    path("nop-ho-so/<uuid:key>/thanh-phan/", online.components, name="online-components"),
+    path("nop-ho-so/<uuid:key>/xem-lai/", online.review, name="online-review"),
+    path("nop-ho-so/<uuid:key>/thanh-toan/", online.pay, name="online-pay"),
+    path("nop-ho-so/<uuid:key>/nop/", online.submit, name="online-submit"),
+    path("nop-ho-so/<uuid:key>/rut/", online.withdraw, name="online-withdraw"),
+    path("nop-ho-so/<uuid:key>/tep/<int:file_id>/", online.submission_file, name="online-file"),
+    path("ho-so-cua-toi/", online.my_dossiers, name="my-dossiers"),
+    path("ho-so-cua-toi/<str:code>/", online.my_dossier, name="my-dossier"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/<int:result_id>/", online.my_result, name="my-result"),
 ]

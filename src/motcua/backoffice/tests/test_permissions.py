@@ -112,7 +112,14 @@ def test_every_back_office_page_needs_a_login(db: None, client: Any) -> None:
 
     from motcua.backoffice.urls import urlpatterns
 
-    samples = {"code": "000.00.01.H24-260302-0001", "attachment_id": 1, "document_id": 1, "decision_id": 1}
+    samples = {
+        "code": "000.00.01.H24-260302-0001",
+        "attachment_id": 1,
+        "document_id": 1,
+        "decision_id": 1,
+        "pk": 1,
+        "file_id": 1,
+    }
     for pattern in urlpatterns:
         assert isinstance(pattern, URLPattern)
         arguments = {name: samples[name] for name in pattern.pattern.regex.groupindex}

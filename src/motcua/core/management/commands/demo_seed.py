@@ -16,6 +16,7 @@ from motcua.dossiers.demo import demo_dossiers_create
 from motcua.geo.services import units_load_two_tier
 from motcua.org.demo import DEMO_PASSWORD, demo_accounts, demo_organisation_create
 from motcua.org.models import Agency
+from motcua.payments.demo import demo_payments_create
 from motcua.signing.ca import ca_dir
 from motcua.signing.demo import demo_signing_create
 from motcua.workflow.services import definition_default_create
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                         definition_default_create(procedure)
                 dossiers = demo_dossiers_create()
                 signing = demo_signing_create()
+                payments = demo_payments_create()
             self.stdout.write(
                 _("Demo catalog: %(p)d procedures, %(v)d versions.")
                 % {"p": catalog_report.procedures_created, "v": catalog_report.versions_created}
@@ -82,6 +84,12 @@ class Command(BaseCommand):
                     "%(e)d unit seals, %(s)d results signed."
                 )
                 % {"path": ca_dir(), "c": signing.certificates, "e": signing.seals, "s": signing.signed}
+            )
+            self.stdout.write(
+                _(
+                    "Demo payments: %(o)d paid online (gateway simulator), %(c)d in cash, each with its receipt."
+                )
+                % {"o": payments.online, "c": payments.cash}
             )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
