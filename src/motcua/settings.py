@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.signing",
     "motcua.digitisation",
+    "motcua.datastore",
     "motcua.payments",
     "motcua.integrations",
     "motcua.audit",
@@ -309,6 +310,9 @@ except ArithmeticError as exc:
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Online submissions: at most this many files in one submission (uploads and reused documents together).
 MOTCUA_SUBMISSION_MAX_FILES = int(os.environ.get("MOTCUA_SUBMISSION_MAX_FILES", "30"))
+# The personal data store: at most this many documents a holder adds themself (issued and digitised
+# documents do not count).
+MOTCUA_DATASTORE_MAX_UPLOADS = int(os.environ.get("MOTCUA_DATASTORE_MAX_UPLOADS", "200"))
 
 
 # Payments: the gateway plugin used for online payments ("sandbox": MotCua's local simulator of the VNPay

@@ -35,13 +35,14 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.models import Result
 from motcua.core.text import fold
+from motcua.datastore.models import StoredDocument, StoredDocumentKind
 from motcua.dossiers.files import sniff
 from motcua.dossiers.results import months_after
 from motcua.dossiers.validators import citizen_id_check
 from motcua.org.models import Agency
 from motcua.org.scoping import AnyUser, Capability, can
 
-from .models import BacklogBatch, BacklogRecord, BatchStatus, StoredDocument, StoredDocumentKind
+from .models import BacklogBatch, BacklogRecord, BatchStatus
 from .ocr import NotAScanError, failure_message, ocr_convert, scan_check
 
 MAX_ENTRIES = 5_000
@@ -310,8 +311,8 @@ def batch_run(batch_id: int) -> str:
         try:
             with transaction.atomic():
                 document = StoredDocument(
-                    owner_id_number=data["id_number"],
-                    owner_name=data["name"],
+                    holder_number=data["id_number"],
+                    holder_name=data["name"],
                     kind=StoredDocumentKind.DIGITISED,
                     result_code=data["result_code"],
                     title=data["title"],

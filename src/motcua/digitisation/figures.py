@@ -19,11 +19,12 @@ from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 
+from motcua.datastore.models import StoredDocument
 from motcua.dossiers.models import Dossier, ResultDocument
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
 
-from .models import OcrResult, OcrStatus, StoredDocument
+from .models import OcrResult, OcrStatus
 
 
 @dataclass(frozen=True)

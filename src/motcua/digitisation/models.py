@@ -64,54 +64,7 @@ class OcrResult(models.Model):
         return min(99, round(100 * self.pages_done / self.pages))
 
 
-# --- the personal data store and backlog digitisation -----------------------------------------------
-
-
-class StoredDocumentKind(models.TextChoices):
-    ISSUED = "issued", _("Result issued through MotCua")
-    DIGITISED = "digitised", _("Earlier result, digitised")
-
-
-class StoredDocument(models.Model):
-    """A document of a person's data store (kho dữ liệu cá nhân): a result still usable for a later
-    procedure, found by the holder's ID number and the result code a component asks for.
-
-    ``record_key`` makes digitising the same record twice (a re-uploaded batch) a no-op: it is a hash of
-    the issuer, the document's result code and number and the holder's ID number."""
-
-    owner_id_number = models.CharField(_("holder's ID number"), max_length=12, db_index=True)
-    owner_name = models.CharField(_("holder"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=StoredDocumentKind.choices)
-    result_code = models.CharField(_("result code"), max_length=30, db_index=True)
-    title = models.CharField(_("title"), max_length=500)
-    number = models.CharField(_("document number"), max_length=80, blank=True)
-    issuer = models.ForeignKey(
-        "org.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
-    )
-    issued_on = models.DateField(_("issued on"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="data-store/%Y/%m/", max_length=200)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    text = models.TextField(_("recognised text"), blank=True)
-    text_folded = models.TextField(editable=False, blank=True)
-    record_key = models.CharField(max_length=64, unique=True, editable=False)
-    batch = models.ForeignKey(
-        "BacklogBatch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name=_("batch"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ("owner_id_number", "-issued_on", "id")
-        verbose_name = _("document of the personal data store")
-        verbose_name_plural = _("documents of the personal data store")
-
-    def __str__(self) -> str:
-        return f"{self.result_code} {self.number} ({self.owner_id_number})"
+# --- backlog digitisation: earlier results into the personal data store (``datastore``) ---------------
 
 
 class BatchStatus(models.TextChoices):
@@ -170,7 +123,7 @@ class BacklogRecord(models.Model):
     data = models.JSONField(_("data"), default=dict)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     document = models.ForeignKey(
-        StoredDocument,
+        "datastore.StoredDocument",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.text import fold
+from motcua.datastore.services import component_store
 from motcua.dossiers.models import Attachment, AttachmentSource
 
 from .models import OcrResult, OcrStatus
@@ -170,6 +171,9 @@ def ocr_run(result_id: int) -> str:
             "finished_at",
         ]
     )
+    # The digitised component joins the applicant's personal data store (TT 01/2018 Art. 10: digitised
+    # dossier components are kept for reuse).
+    component_store(attachment, text)
     return OcrStatus.DONE
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from motcua.core.text import fold, search_terms
+from motcua.datastore.models import StoredDocument
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossiers_visible_to
 from motcua.org.scoping import AnyUser, agencies_for, is_global
 
-from .models import OcrResult, OcrStatus, StoredDocument
+from .models import OcrResult, OcrStatus
 
 MAX_RESULTS = 50
 

@@ -146,6 +146,12 @@ def page_count(content: bytes, extension: str) -> int | None:
 def attachment_check(name: str, content: bytes, component: Component) -> Sniffed:
     """Refuse (``ValidationError``) a file that is too large, of a type the component does not accept,
     or whose content does not match its extension; return what the content is otherwise."""
+    return file_check(name, content, component.format_list, accepted_by=component.name)
+
+
+def file_check(name: str, content: bytes, formats: list[str], *, accepted_by: str) -> Sniffed:
+    """The checks of ``attachment_check`` against a list of accepted extensions; ``accepted_by`` names what
+    accepts them (a component, the personal data store) in the refusal."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and len(content) > limit:
         raise ValidationError(
@@ -155,12 +161,12 @@ def attachment_check(name: str, content: bytes, component: Component) -> Sniffed
         )
     if not content:
         raise ValidationError(_("%(name)s is empty.") % {"name": name}, code="file_empty")
-    accepted = [canonical_extension(f) for f in component.format_list]
+    accepted = [canonical_extension(f) for f in formats]
     extension = extension_of(name)
     if extension not in accepted:
         raise ValidationError(
-            _("%(name)s: the component “%(component)s” accepts only %(formats)s files.")
-            % {"name": name, "component": component.name, "formats": ", ".join(accepted)},
+            _("%(name)s: “%(what)s” accepts only %(formats)s files.")
+            % {"name": name, "what": accepted_by, "formats": ", ".join(accepted)},
             code="file_type_not_accepted",
         )
     sniffed = sniff(content)

@@ -347,7 +347,7 @@ class Attachment(models.Model):
     # The document of the personal data store this file was taken from (source "data_store"): the 766 index
     # counts reuse by it, and the applicant deleting their own upload later leaves the dossier's copy intact.
     stored_document = models.ForeignKey(
-        "digitisation.StoredDocument",
+        "datastore.StoredDocument",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -709,9 +709,11 @@ class SubmissionFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(_("content type"), max_length=100)
+    # The file is a copy of the stored document's: the holder deleting their own upload from the store
+    # leaves the submission (and the dossier made from it) whole.
     stored_document = models.ForeignKey(
-        "digitisation.StoredDocument",
-        on_delete=models.PROTECT,
+        "datastore.StoredDocument",
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

@@ -36,7 +36,7 @@ from motcua.integrations.services import notification_queue
 from motcua.org.models import RECEIVING_KINDS, Agency
 from motcua.org.scoping import AnyUser, Capability, agencies_for, can
 
-from .files import attachment_check
+from .files import attachment_check, sniff
 from .models import (
     SUBMISSION_WITHDRAWABLE,
     Applicant,
@@ -256,54 +256,63 @@ def submission_file_reuse(
     submission: OnlineSubmission, user: AnyUser, *, component_id: int, document_id: int
 ) -> SubmissionFile:
     """Take a document of the applicant's data store for a component that accepts its result code
-    (reuse: the applicant brings no new copy, and the 766 index counts it)."""
-    from motcua.digitisation.models import StoredDocument
+    (reuse: the applicant brings no new copy, and the 766 index counts it). The file is copied into the
+    submission, so the holder may later delete their own upload from the store without harming it."""
+    from motcua.datastore.selectors import store_of
 
     account = _applicant_account(user)
-    with transaction.atomic():
-        current = _locked(submission, account)
-        component = _component_of(current, component_id)
-        document = (
-            StoredDocument.objects.filter(pk=document_id, owner_id_number=account.id_number).first()
-            if account.id_verified_at and account.id_number
-            else None
-        )
-        if document is None:
-            raise ValidationError(_("This document is not in your data store."), code="unknown_document")
-        if not component.result_code or document.result_code != component.result_code:
-            raise ValidationError(
-                _("“%(document)s” is not the kind of document “%(component)s” asks for.")
-                % {"document": document.title, "component": component.name},
-                code="wrong_document",
+    path = ""
+    try:
+        with transaction.atomic():
+            current = _locked(submission, account)
+            component = _component_of(current, component_id)
+            document = (
+                store_of(account)
+                .select_related("result_document", "attachment__ocr")
+                .filter(pk=document_id)
+                .first()
             )
-        today = timezone.localdate()
-        if document.valid_until is not None and document.valid_until < today:
-            raise ValidationError(
-                _("“%(document)s” expired on %(day)s and cannot be reused.")
-                % {"document": document.title, "day": document.valid_until.strftime("%d/%m/%Y")},
-                code="expired_document",
+            if document is None:
+                raise ValidationError(_("This document is not in your data store."), code="unknown_document")
+            if not component.result_code or document.result_code != component.result_code:
+                raise ValidationError(
+                    _("“%(document)s” is not the kind of document “%(component)s” asks for.")
+                    % {"document": document.title, "component": component.name},
+                    code="wrong_document",
+                )
+            today = timezone.localdate()
+            if document.valid_until is not None and document.valid_until < today:
+                raise ValidationError(
+                    _("“%(document)s” expired on %(day)s and cannot be reused.")
+                    % {"document": document.title, "day": document.valid_until.strftime("%d/%m/%Y")},
+                    code="expired_document",
+                )
+            if SubmissionFile.objects.filter(
+                submission=current, component=component, stored_document=document
+            ).exists():
+                raise ValidationError(_("This document is already attached."), code="duplicate")
+            _file_limit_check(current, 1)
+            with document.content.open("rb") as handle:
+                content = handle.read()
+            sniffed = sniff(content)
+            record = SubmissionFile(
+                submission=current,
+                component=component,
+                original_name=f"{document.title[:200]}.{sniffed.extension or 'pdf'}",
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                content_type=sniffed.content_type,
+                stored_document=document,
             )
-        if SubmissionFile.objects.filter(
-            submission=current, component=component, stored_document=document
-        ).exists():
-            raise ValidationError(_("This document is already attached."), code="duplicate")
-        _file_limit_check(current, 1)
-        with document.file.open("rb") as handle:
-            content = handle.read()
-        extension = str(document.file.name).rsplit(".", 1)[-1].lower()
-        record = SubmissionFile(
-            submission=current,
-            component=component,
-            original_name=f"{document.title[:200]}.{extension}",
-            sha256=hashlib.sha256(content).hexdigest(),
-            size=len(content),
-            content_type="application/pdf" if extension == "pdf" else f"image/{extension}",
-            stored_document=document,
-        )
-        # The same stored file is referenced, not copied: the data store keeps it.
-        record.file.name = document.file.name
-        record.save()
-        current.save(update_fields=["updated_at"])
+            record.file.save(f"file.{sniffed.extension or 'pdf'}", ContentFile(content), save=False)
+            path = str(record.file.name)
+            record.save()
+            current.save(update_fields=["updated_at"])
+    except BaseException:
+        if path:
+            with contextlib.suppress(OSError):
+                default_storage.delete(path)
+        raise
     return record
 
 
@@ -314,7 +323,7 @@ def submission_file_remove(submission: OnlineSubmission, user: AnyUser, file_id:
         record = SubmissionFile.objects.filter(pk=file_id, submission=current).first()
         if record is None:
             raise ValidationError(_("This file is not part of the submission."), code="unknown_file")
-        path = "" if record.stored_document_id else str(record.file.name)
+        path = str(record.file.name)
         record.delete()
         current.save(update_fields=["updated_at"])
     if path:

@@ -889,6 +889,11 @@ def dossier_finish(
         current.status = DossierStatus.FINISHED
         current.finished_at = now
         dossier_lock_bump(current, ["status", "finished_at"])
+        # The applicant's personal data store receives the approved results with the dossier's end, so a
+        # later dossier can reuse them (NĐ 224/2026: results kept for reuse).
+        from motcua.datastore.services import results_store
+
+        results_store(current)
         dossier_event_add(
             current,
             actor=user,

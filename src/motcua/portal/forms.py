@@ -88,3 +88,32 @@ class OnlineApplicantForm(forms.Form):
             else:
                 data[name] = str(self.data.get(name, "")).strip()
         return data
+
+
+class StoredDocumentForm(forms.Form):
+    """A document the holder adds to their personal data store."""
+
+    title = forms.CharField(label=_("Title of the document"), max_length=500)
+    result_code = forms.ChoiceField(
+        label=_("Kind of document"),
+        required=False,
+        help_text=_("Choosing the kind lets later dossiers that ask for it reuse this document."),
+    )
+    number = forms.CharField(label=_("Document number"), max_length=80, required=False)
+    issuer_name = forms.CharField(label=_("Issued by"), max_length=255, required=False)
+    issued_on = forms.DateField(
+        label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty when the document does not expire."),
+    )
+    file = forms.FileField(label=_("File (PDF, JPG or PNG)"))
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["result_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— another document —")), *kinds]

@@ -27,6 +27,7 @@ from motcua.accounts.models import User
 from motcua.catalog import selectors as catalog_selectors
 from motcua.catalog.models import Component, OnlineLevel
 from motcua.core.files import stored_file_response
+from motcua.datastore.selectors import reusable_documents
 from motcua.dossiers import online
 from motcua.dossiers.models import (
     Dossier,
@@ -216,7 +217,7 @@ def components(request: HttpRequest, key: UUID) -> HttpResponseBase:
     version = submission.procedure_version
     required = online.required_component_ids(version, submission.form_data)
     files = list(SubmissionFile.objects.filter(submission=submission).select_related("stored_document"))
-    stored = _stored_documents(request.user)
+    stored = reusable_documents(request.user, {c.result_code for c in version.components.all()})
     rows = []
     for component in version.components.all():
         rows.append(
@@ -233,22 +234,6 @@ def components(request: HttpRequest, key: UUID) -> HttpResponseBase:
         request,
         "portal/online/components.html",
         _context(submission, "components", rows=rows, max_files=settings.MOTCUA_SUBMISSION_MAX_FILES),
-    )
-
-
-def _stored_documents(user: Any) -> list[Any]:
-    from django.utils import timezone
-
-    from motcua.digitisation.models import StoredDocument
-
-    if not isinstance(user, User) or user.id_verified_at is None or not user.id_number:
-        return []
-    today = timezone.localdate()
-    return list(
-        StoredDocument.objects.filter(owner_id_number=user.id_number)
-        .exclude(valid_until__lt=today)
-        .select_related("issuer")
-        .order_by("-issued_on", "-id")[:200]
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import online, views
+from . import datastore, online, views
 
 app_name = "portal"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("nop-ho-so/<uuid:key>/rut/", online.withdraw, name="online-withdraw"),
     path("nop-ho-so/<uuid:key>/tep/<int:file_id>/", online.submission_file, name="online-file"),
     path("ho-so-cua-toi/", online.my_dossiers, name="my-dossiers"),
+    # The personal data store (kho dữ liệu cá nhân): the account's own documents only.
+    path("kho-du-lieu/", datastore.store, name="datastore"),
+    path("kho-du-lieu/them/", datastore.store_add, name="datastore-add"),
+    path("kho-du-lieu/<uuid:key>/tai-ve/", datastore.store_download, name="datastore-download"),
+    path("kho-du-lieu/<uuid:key>/xoa/", datastore.store_delete, name="datastore-delete"),
     path("ho-so-cua-toi/<str:code>/", online.my_dossier, name="my-dossier"),
     path("ho-so-cua-toi/<str:code>/ket-qua/<int:result_id>/", online.my_result, name="my-result"),
 ]

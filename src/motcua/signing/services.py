@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.datastore.services import result_file_changed
 from motcua.dossiers.models import CLOSED_STATUSES, DossierAction, DossierStatus, ResultDocument
 from motcua.dossiers.services import _remove_files, dossier_event_add
 from motcua.org.models import Agency
@@ -146,6 +147,7 @@ def _sign_one(document: ResultDocument, user: User, certificate: SigningCertific
             row.sha256 = hashlib.sha256(signed).hexdigest()
             row.size = len(signed)
             row.save(update_fields=["file", "sha256", "size"])
+            result_file_changed(row)
             SignatureRecord.objects.create(
                 document=row,
                 certificate=certificate,

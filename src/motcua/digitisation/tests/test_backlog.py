@@ -11,11 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from motcua.datastore.models import StoredDocument
 from motcua.org.models import Agency, Role
 from tests.fixtures import staff
 
 from ..backlog import batch_upload
-from ..models import BacklogBatch, BacklogRecord, BatchStatus, StoredDocument
+from ..models import BacklogBatch, BacklogRecord, BatchStatus
 from .test_ocr import media, scanned_page  # noqa: F401  (media is an autouse fixture)
 
 HEADER = "ho_ten,so_dinh_danh,ma_thu_tuc,ma_ket_qua,so_van_ban,ngay_cap,hieu_luc_den,tep\n"
@@ -74,8 +75,8 @@ def test_a_batch_is_checked_digitised_and_not_duplicated(
     assert "12 digits" in errors[4]
     assert "not a date" in errors[5] and "thieu.pdf" in errors[5]
     assert "no result KQ.G15.999999" in errors[6]
-    documents = StoredDocument.objects.order_by("owner_id_number")
-    assert [(d.owner_id_number, d.result_code, d.number) for d in documents] == [
+    documents = StoredDocument.objects.order_by("holder_number")
+    assert [(d.holder_number, d.result_code, d.number) for d in documents] == [
         ("024085000456", "KQ.G15.000031", "16/2019"),
         ("024190000123", "KQ.G15.000031", "15/2019"),
     ]

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from motcua.accounts.models import AccountKind, User
-from motcua.digitisation.models import StoredDocument, StoredDocumentKind
+from motcua.datastore.models import StoredDocument, StoredDocumentKind
 from motcua.dossiers import online
 from motcua.dossiers.models import (
     AttachmentSource,
@@ -208,8 +208,8 @@ def test_another_account_cannot_touch_a_submission(
 
 def _stored(org: dict[str, Agency], owner: str, code: str, valid_until: date | None = None) -> StoredDocument:
     document = StoredDocument(
-        owner_id_number=owner,
-        owner_name="Nguyễn Văn An",
+        holder_number=owner,
+        holder_name="Nguyễn Văn An",
         kind=StoredDocumentKind.ISSUED,
         result_code=code,
         title="Giấy chứng nhận kết hôn",
