@@ -191,8 +191,8 @@ def test_a_digitised_component_joins_the_store_and_is_reusable_by_its_result_cod
 def test_the_holder_adds_a_document_and_bad_input_changes_nothing(
     citizen: User, media_root: Path, settings: Any
 ) -> None:
-    good = {"title": "Giấy chứng nhận kết hôn", "name": "ket-hon.pdf", "content": PDF}
-    cases = [
+    good: dict[str, Any] = {"title": "Giấy chứng nhận kết hôn", "name": "ket-hon.pdf", "content": PDF}
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({**good, "name": "ket-hon.pdf", "content": b"MZ\x90\x00 executable"}, "file", "content is"),
         ({**good, "name": "ket-hon.exe"}, "file", "accepts only pdf, jpg, png"),
         ({**good, "title": "  "}, "title", "title"),
@@ -219,7 +219,7 @@ def test_the_holder_adds_a_document_and_bad_input_changes_nothing(
         "application/pdf",
         len(PDF),
     )
-    assert document.file.name.startswith("data-store/") and "ket-hon" not in document.file.name
+    assert str(document.file.name).startswith("data-store/") and "ket-hon" not in str(document.file.name)
     settings.MOTCUA_DATASTORE_MAX_UPLOADS = 1
     with pytest.raises(ValidationError, match="already holds 1 documents"):
         stored_document_upload(citizen, **good)
@@ -236,10 +236,14 @@ def test_an_unverified_account_has_no_store(db: Any, client: Client) -> None:
 
 
 def test_only_the_holders_own_uploads_can_be_deleted(
-    finished: Dossier, citizen: User, client: Client, media_root: Path, django_capture_on_commit_callbacks: Any
+    finished: Dossier,
+    citizen: User,
+    client: Client,
+    media_root: Path,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     upload = stored_document_upload(citizen, title="Ảnh thẻ", name="anh.png", content=PNG)
-    path = media_root / upload.file.name
+    path = media_root / str(upload.file.name)
     assert path.exists()
     issued = StoredDocument.objects.get(kind=StoredDocumentKind.ISSUED)
     with pytest.raises(ValidationError, match="cannot be deleted"):
