@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.models import User
 from motcua.catalog import selectors as catalog_selectors
+from motcua.catalog.eforms import eform_display, eform_parse, eform_render, eform_validate
 from motcua.catalog.models import Component, OnlineLevel
 from motcua.core.files import stored_file_response
 from motcua.dossiers import online
@@ -124,8 +125,6 @@ def start(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @applicant_only
 def declaration(request: HttpRequest, key: UUID) -> HttpResponseBase:
-    from motcua.catalog.eforms import eform_parse, eform_render, eform_validate
-
     submission = _submission(request, key)
     if not submission.is_editable:
         return redirect("portal:online-detail", key=key)
@@ -254,7 +253,6 @@ def _stored_documents(user: Any) -> list[Any]:
 
 @applicant_only
 def review(request: HttpRequest, key: UUID) -> HttpResponseBase:
-    from motcua.catalog.eforms import eform_display
     from motcua.payments.fees import fee_lines
 
     submission = _submission(request, key)
