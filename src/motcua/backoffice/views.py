@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
 from motcua.audit.services import access_record
-from motcua.catalog.eforms import eform_display, eform_parse, eform_render, eform_validate
+from motcua.catalog.eforms import eform_display, eform_parse, eform_prefill, eform_render, eform_validate
 from motcua.catalog.models import Component, ProcedureVersion, Result
 from motcua.catalog.selectors import ProcedureFilters, published_versions
 from motcua.core.files import stored_file_response
@@ -256,7 +256,7 @@ def reception(request: HttpRequest) -> HttpResponse:
     outcome = request.POST.get("ket_qua", OUTCOME_RECEIVE) if request.method == "POST" else ""
     counter_form = CounterDecisionForm(request.POST if outcome in COUNTER_OUTCOMES else None)
     # The paper declaration typed into the procedure's e-form, checked like an online one (dossier_receive).
-    answers = eform_parse(version, request.POST) if request.method == "POST" else {}
+    answers = eform_parse(version, request.POST) if request.method == "POST" else eform_prefill(version, {})
     answer_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = ReceptionForm(request.POST, communes=communes)

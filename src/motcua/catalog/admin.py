@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -362,7 +363,7 @@ def _json_widget(rows: int) -> forms.Textarea:
 
 class ComponentForm(forms.ModelForm):
     required_when = JsonTextField(
-        label=_("required when"),
+        label=capfirst(_("required when")),
         required=False,
         widget=_json_widget(2),
         help_text=_('e.g. {"field": "nguoi_yeu_cau.quan_he", "equals": "uy_quyen"}'),
@@ -403,13 +404,13 @@ class FeeInline(VersionChildInline):
 
 class ProcedureVersionForm(forms.ModelForm):
     eform_schema = JsonTextField(
-        label=_("e-form schema"),
+        label=capfirst(_("e-form schema")),
         required=False,
         widget=_json_widget(18),
         help_text=_("JSON Schema (Draft 2020-12) of the declaration; {} when there is no electronic form."),
     )
     eform_ui = JsonTextField(
-        label=_("e-form presentation hints"),
+        label=capfirst(_("e-form presentation hints")),
         required=False,
         widget=_json_widget(10),
         help_text=_("Field order, widgets, help texts, placeholders and show-when conditions."),

@@ -121,21 +121,30 @@ def _choice_value(value: Any) -> str:
 
 def eform_prefill(version: ProcedureVersion, applicant: Mapping[str, Any]) -> dict[str, Any]:
     """The answers a new declaration starts with: the fields whose ``prefill`` hint names one of the
-    applicant's details (the applicant provides information once, NĐ 224/2026). A detail that does not fit
-    the field (e.g. not one of its choices) is left for the applicant to answer."""
+    applicant's details (the applicant provides information once, NĐ 224/2026), else the schema's
+    ``default``. A detail that does not fit the field (e.g. not one of its choices) is left for the applicant
+    to answer."""
+    specs = _specs(version)
+    index = index_of(specs)
     answers: dict[str, Any] = {}
-    for spec in walk(_specs(version)):
+    for spec in walk(specs):
+        if spec.is_group:
+            continue
         source = spec.hints.get("prefill")
-        if spec.is_group or not source:
+        text = str(applicant.get(str(source)) or "").strip() if source else ""
+        # A default inside an optional group would start the group (the father's, say) on its own.
+        optional_group = any(not index[parent].required for parent in spec.parents)
+        if text:
+            value = _typed(spec, text)
+        elif "default" in spec.schema and not optional_group:
+            value = spec.schema["default"]
+        else:
             continue
-        text = str(applicant.get(str(source)) or "").strip()
-        if not text:
-            continue
-        value = _typed(spec, text)
         if spec.choices and not any(same_value(value, option) for option, _label in spec.choices):
             continue
         set_path(answers, spec.path, value)
-    return answers
+    visible, _hidden = visible_answers(specs, answers)
+    return visible
 
 
 # --- validation ---------------------------------------------------------------------------------------------

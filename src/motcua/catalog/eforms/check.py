@@ -143,6 +143,10 @@ def _object_problems(node: Mapping[str, Any], prefix: str, problems: list[str]) 
                 _("Field “%(field)s”: format %(format)s is not supported (date, email).")
                 % {"field": path, "format": fmt}
             )
+        if "default" in schema and not jsonschema.Draft202012Validator(schema).is_valid(schema["default"]):
+            problems.append(
+                _("Field “%(field)s”: the “default” is not a valid answer to the field.") % {"field": path}
+            )
         if (schema.get("oneOf") or schema.get("anyOf")) and not choices_of(schema):
             problems.append(
                 _("Field “%(field)s”: “oneOf” is supported only as a list of choices {“const”, “title”}.")

@@ -142,7 +142,10 @@ def condition_text(condition: Any, index: Mapping[str, FieldSpec]) -> str:
     if "any" in condition:
         return _(" or ").join(condition_text(c, index) for c in condition["any"])
     if "not" in condition:
-        return _("not (%(condition)s)") % {"condition": condition_text(condition["not"], index)}
+        inner = condition["not"]
+        if isinstance(inner, Mapping) and "equals" in inner:
+            return _("“%(field)s” is not “%(value)s”") % _field_and_value(inner, index, inner["equals"])
+        return _("not (%(condition)s)") % {"condition": condition_text(inner, index)}
     path = str(condition.get("field", ""))
     spec = index.get(path)
     title = spec.title if spec is not None else path
@@ -171,6 +174,16 @@ def condition_text(condition: Any, index: Mapping[str, FieldSpec]) -> str:
             return _("“%(field)s” is filled in") % {"field": title}
         return _("“%(field)s” is left empty") % {"field": title}
     return ""
+
+
+def _field_and_value(
+    condition: Mapping[str, Any], index: Mapping[str, FieldSpec], value: Any
+) -> dict[str, str]:
+    spec = index.get(str(condition.get("field", "")))
+    if spec is None:
+        return {"field": str(condition.get("field", "")), "value": str(value)}
+    label = next((choice_label(spec, o, t) for o, t in spec.choices if same_value(o, value)), str(value))
+    return {"field": spec.title, "value": label}
 
 
 def choice_label(spec: FieldSpec, value: Any, text: str) -> str:

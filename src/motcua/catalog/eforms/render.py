@@ -37,6 +37,7 @@ AUTOCOMPLETE_OF_PREFILL = {
     "sex": "sex",
 }
 DEFAULT_ROWS = 3
+WIDE_TITLE = 60
 
 
 def eform_render(
@@ -62,7 +63,7 @@ def eform_render(
     context = _Context(index, answers, errors, required, communes)
     nodes = [_node(spec, context) for spec in specs]
     summary = [
-        {"message": message, "target": _target(index[path]) if path in index else ""}
+        {"message": _in_group(index, path, message), "target": _target(index[path]) if path in index else ""}
         for path, messages in errors.items()
         for message in messages
     ]
@@ -83,6 +84,16 @@ class _Context:
         self.errors = errors
         self.required = required
         self.communes = communes
+
+
+def _in_group(index: Mapping[str, FieldSpec], path: str, message: str) -> str:
+    """A summary line names the field's group: the same question may be asked about the mother and the
+    father."""
+    spec = index.get(path)
+    if spec is None or not spec.parents:
+        return message
+    groups = " › ".join(index[parent].title for parent in spec.parents)
+    return _("%(group)s: %(message)s") % {"group": groups, "message": message}
 
 
 def _target(spec: FieldSpec) -> str:
@@ -162,6 +173,8 @@ def _node(spec: FieldSpec, context: _Context) -> dict[str, Any]:
     if spec.widget == "checkbox":
         node["kind"] = "checkbox"
         node["checked"] = value is True
+        # A commitment ("Tôi cam đoan …") is a sentence: it takes the whole row.
+        node["wide"] = len(spec.title) > WIDE_TITLE
         return node
     node["value"] = "" if value is MISSING else _choice_value(value)
     node["attrs"] = _input_attrs(spec, value)

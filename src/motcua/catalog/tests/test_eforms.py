@@ -612,6 +612,18 @@ def test_prefill_takes_the_applicants_details_that_fit() -> None:
     assert "tre" not in eform_prefill(version_with(ui=ui), {"sex": "male"})
 
 
+def test_prefill_starts_from_the_defaults_outside_optional_groups() -> None:
+    schema = copy.deepcopy(SCHEMA)
+    schema["properties"]["tre"]["properties"]["gioi_tinh"]["default"] = "Nữ"
+    schema["properties"]["cha"]["properties"]["nam_sinh"]["default"] = 1990  # would start the father's group
+    schema["properties"]["so_ban_sao"]["default"] = 1  # hidden until a copy is asked for
+    assert eform_prefill(version_with(schema), {}) == {"tre": {"gioi_tinh": "Nữ"}}
+    schema["properties"]["tre"]["properties"]["gioi_tinh"]["default"] = "Khác"
+    assert eform_schema_check(schema, UI) == [
+        "Trường “tre.gioi_tinh”: giá trị “default” không phải là câu trả lời hợp lệ cho trường."
+    ]
+
+
 # --- round trip ------------------------------------------------------------------------------------------
 
 names = st.text(

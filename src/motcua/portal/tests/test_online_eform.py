@@ -146,5 +146,5 @@ def test_the_desk_reads_the_declaration_with_labels(
 def test_the_procedure_page_previews_the_declaration(client: Client, eform_catalog: Any) -> None:
     page = client.get("/thu-tuc/1.001193/").content.decode()
     assert "Xem các câu hỏi của tờ khai" in page
-    assert '<fieldset disabled class="eform-preview card">' in page and 'for="eform-tre-ho_ten"' in page
+    assert '<fieldset disabled class="eform-preview">' in page and 'for="eform-tre-ho_ten"' in page
     assert "Xem các câu hỏi của tờ khai" not in client.get("/thu-tuc/9.000001/").content.decode()

@@ -24,6 +24,8 @@
         problems.appendChild(item);
       });
       problems.hidden = !(data.problems && data.problems.length);
+      // While the texts have problems, the last good preview stays, dimmed.
+      target.classList.toggle("eform-stale", !problems.hidden);
       if (!problems.hidden) return;
       target.innerHTML = data.html;
       if (window.motcuaEform) window.motcuaEform.bind(target);
