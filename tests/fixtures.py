@@ -232,7 +232,7 @@ def catalog(org: dict[str, Agency], catalog_data: dict[str, Any]) -> dict[str, A
 # A small birth-registration declaration for the tests of the pages and services that use e-forms.
 BIRTH_EFORM_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "required": ["tre", "quan_he", "cam_doan"],
+    "required": ["tre", "quan_he", "so_van_ban_uy_quyen", "cam_doan"],
     "properties": {
         "tre": {
             "type": "object",
@@ -252,6 +252,7 @@ BIRTH_EFORM_SCHEMA: dict[str, Any] = {
                 {"const": "uy_quyen", "title": "Người được ủy quyền"},
             ],
         },
+        "so_van_ban_uy_quyen": {"type": "string", "title": "Số văn bản ủy quyền"},
         "ho_ten_nguoi_khai": {"type": "string", "title": "Họ tên người khai"},
         "cha_me_da_ket_hon": {"type": "boolean", "title": "Cha mẹ đã đăng ký kết hôn"},
         "cam_doan": {"type": "boolean", "const": True, "title": "Tôi cam đoan lời khai là đúng sự thật"},
@@ -260,6 +261,8 @@ BIRTH_EFORM_SCHEMA: dict[str, Any] = {
 BIRTH_EFORM_UI: dict[str, Any] = {
     "fields": {
         "quan_he": {"widget": "radio"},
+        # Asked (and required) only from an authorised filer.
+        "so_van_ban_uy_quyen": {"show_when": {"field": "quan_he", "equals": "uy_quyen"}},
         "ho_ten_nguoi_khai": {"prefill": "full_name"},
     }
 }
