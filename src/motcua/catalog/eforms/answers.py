@@ -53,7 +53,8 @@ def _is_email(instance: object) -> bool:
     return True
 
 
-def _specs(version: ProcedureVersion) -> tuple[FieldSpec, ...]:
+def version_fields(version: ProcedureVersion) -> tuple[FieldSpec, ...]:
+    """The version's e-form as a tree of fields (see ``spec``)."""
     return form_fields(version.eform_schema or {}, version.eform_ui or {})
 
 
@@ -64,7 +65,7 @@ def eform_parse(version: ProcedureVersion, post: Mapping[str, Any] | QueryDict) 
     """Typed answers from the inputs ``eform_render`` names (``eform-<path>``). Empty inputs are left out,
     answers of fields hidden by their show-when condition too; a value that cannot be converted is kept as
     typed so that ``eform_validate`` can name it."""
-    specs = _specs(version)
+    specs = version_fields(version)
     answers: dict[str, Any] = {}
     for spec in walk(specs):
         if spec.is_group:
@@ -76,14 +77,14 @@ def eform_parse(version: ProcedureVersion, post: Mapping[str, Any] | QueryDict) 
             continue
         text = str(raw).replace("\r\n", "\n").strip()
         if text:
-            set_path(answers, spec.path, _typed(spec, text))
+            set_path(answers, spec.path, typed_answer(spec, text))
     visible, _hidden = visible_answers(specs, answers)
     return visible
 
 
-def _typed(spec: FieldSpec, text: str) -> Any:
+def typed_answer(spec: FieldSpec, text: str) -> Any:
     for value, _label in spec.choices:
-        if _choice_value(value) == text:
+        if input_value(value) == text:
             return value
     if spec.kind == "boolean":
         lowered = text.lower()
@@ -112,7 +113,7 @@ def _typed(spec: FieldSpec, text: str) -> Any:
     return text
 
 
-def _choice_value(value: Any) -> str:
+def input_value(value: Any) -> str:
     """How a choice travels in an HTML input (booleans as true/false, like JSON)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -124,7 +125,7 @@ def eform_prefill(version: ProcedureVersion, applicant: Mapping[str, Any]) -> di
     applicant's details (the applicant provides information once, NĐ 224/2026), else the schema's
     ``default``. A detail that does not fit the field (e.g. not one of its choices) is left for the applicant
     to answer."""
-    specs = _specs(version)
+    specs = version_fields(version)
     index = index_of(specs)
     answers: dict[str, Any] = {}
     for spec in walk(specs):
@@ -135,7 +136,7 @@ def eform_prefill(version: ProcedureVersion, applicant: Mapping[str, Any]) -> di
         # A default inside an optional group would start the group (the father's, say) on its own.
         optional_group = any(not index[parent].required for parent in spec.parents)
         if text:
-            value = _typed(spec, text)
+            value = typed_answer(spec, text)
         elif "default" in spec.schema and not optional_group:
             value = spec.schema["default"]
         else:
@@ -158,7 +159,7 @@ def eform_validate(version: ProcedureVersion, data: Any) -> dict[str, list[str]]
         return {}
     if not isinstance(data, Mapping):
         return {"": [_("The declaration must be a set of answers.")]}
-    specs = _specs(version)
+    specs = version_fields(version)
     index = index_of(specs)
     answers, hidden = visible_answers(specs, data)
     answers = _with_groups(specs, answers)
@@ -189,7 +190,7 @@ def eform_validate(version: ProcedureVersion, data: Any) -> dict[str, list[str]]
 def _with_groups(specs: tuple[FieldSpec, ...], answers: Mapping[str, Any]) -> dict[str, Any]:
     """Groups as validation sees them: a required group is present (so that each of its missing fields gets
     its own message), an optional group left entirely empty is absent (its fields are then not required)."""
-    out = {key: value for key, value in answers.items()}
+    out = dict(answers)
     for spec in specs:
         if not spec.is_group:
             continue
@@ -340,7 +341,7 @@ def eform_display(version: ProcedureVersion, data: Any) -> list[tuple[str, str]]
     older form) follow under their own key, so that nothing declared is hidden from the officer."""
     if not isinstance(data, Mapping) or not data:
         return []
-    specs = _specs(version)
+    specs = version_fields(version)
     index = index_of(specs)
     answers, _hidden = visible_answers(specs, data)
     communes = _commune_names(specs, answers)
@@ -415,7 +416,7 @@ def components_required(version: ProcedureVersion, data: Any) -> set[int]:
 
     answers: Mapping[str, Any] = {}
     if isinstance(data, Mapping):
-        answers, _hidden = visible_answers(_specs(version), copy_answers(data))
+        answers, _hidden = visible_answers(version_fields(version), copy_answers(data))
     required: set[int] = set()
     for component in version.components.all():
         if component.requirement == Requirement.REQUIRED or (

@@ -7,7 +7,7 @@ import random
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .answers import _specs, _typed
+from .answers import typed_answer, version_fields
 from .conditions import visible_answers
 from .spec import FieldSpec, set_path, walk
 
@@ -25,7 +25,7 @@ def eform_example_answers(
 ) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
-    for spec in walk(_specs(version)):
+    for spec in walk(version_fields(version)):
         if any(parent in skipped for parent in spec.parents):
             continue
         if spec.is_group:
@@ -35,14 +35,14 @@ def eform_example_answers(
         value = _example(spec, applicant, rng)
         if value is not None:
             set_path(answers, spec.path, value)
-    visible, _hidden = visible_answers(_specs(version), answers)
+    visible, _hidden = visible_answers(version_fields(version), answers)
     return visible
 
 
 def _example(spec: FieldSpec, applicant: Mapping[str, str], rng: random.Random) -> Any:
     source = spec.hints.get("prefill")
     if isinstance(source, str) and applicant.get(source):
-        return _typed(spec, applicant[source])
+        return typed_answer(spec, applicant[source])
     if spec.widget == "commune":
         return applicant.get("commune") or None
     if spec.schema.get("const") is not None:

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from .answers import _choice_value, _specs, commune_choices
+from .answers import commune_choices, input_value, version_fields
 from .conditions import choice_label, condition_text, visible_answers
 from .spec import MISSING, FieldSpec, get_path, index_of, walk
 
@@ -53,7 +53,7 @@ def eform_render(
     schema = version.eform_schema or {}
     if not schema:
         return SafeString("")
-    specs = _specs(version)
+    specs = version_fields(version)
     index = index_of(specs)
     answers = data if isinstance(data, Mapping) else {}
     errors = errors or {}
@@ -156,9 +156,9 @@ def _node(spec: FieldSpec, context: _Context) -> dict[str, Any]:
         options = (
             [(code, name) for code, name in context.communes]
             if spec.widget == "commune"
-            else [(_choice_value(option), choice_label(spec, option, text)) for option, text in spec.choices]
+            else [(input_value(option), choice_label(spec, option, text)) for option, text in spec.choices]
         )
-        selected = "" if value is MISSING else _choice_value(value)
+        selected = "" if value is MISSING else input_value(value)
         node["kind"] = "radio" if spec.widget == "radio" else "select"
         node["choices"] = [
             {"value": option, "label": label, "selected": option == selected, "id": f"{spec.input_id}-{n}"}
@@ -176,7 +176,7 @@ def _node(spec: FieldSpec, context: _Context) -> dict[str, Any]:
         # A commitment ("Tôi cam đoan …") is a sentence: it takes the whole row.
         node["wide"] = len(spec.title) > WIDE_TITLE
         return node
-    node["value"] = "" if value is MISSING else _choice_value(value)
+    node["value"] = "" if value is MISSING else input_value(value)
     node["attrs"] = _input_attrs(spec, value)
     if spec.widget == "textarea":
         node["kind"] = "textarea"
