@@ -90,11 +90,7 @@ class FieldSpec:
 
 def kind_of(schema: Mapping[str, Any]) -> str:
     kind = schema.get("type")
-    if isinstance(kind, str):
-        return kind
-    if "properties" in schema:
-        return "object"
-    return ""
+    return kind if isinstance(kind, str) else ""
 
 
 def choices_of(schema: Mapping[str, Any]) -> tuple[tuple[Any, str], ...]:
