@@ -220,7 +220,73 @@ def catalog_data() -> dict[str, Any]:
     return copy.deepcopy(SAMPLE_CATALOG)
 
 
+TEMPLATE_FILES = {"to-khai.docx": b"PK\x03\x04 demo"}
+
+
 @pytest.fixture
 def catalog(org: dict[str, Agency], catalog_data: dict[str, Any]) -> dict[str, Any]:
-    catalog_import(json.dumps(catalog_data), template_files={"to-khai.docx": b"PK\x03\x04 demo"})
+    catalog_import(json.dumps(catalog_data), template_files=TEMPLATE_FILES)
     return catalog_data
+
+
+# A small birth-registration declaration for the tests of the pages and services that use e-forms.
+BIRTH_EFORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["tre", "quan_he", "so_van_ban_uy_quyen", "cam_doan"],
+    "properties": {
+        "tre": {
+            "type": "object",
+            "title": "Trẻ được đăng ký khai sinh",
+            "required": ["ho_ten", "ngay_sinh"],
+            "properties": {
+                "ho_ten": {"type": "string", "title": "Họ, chữ đệm và tên", "maxLength": 100},
+                "ngay_sinh": {"type": "string", "format": "date", "title": "Ngày sinh"},
+            },
+        },
+        "quan_he": {
+            "type": "string",
+            "title": "Quan hệ với trẻ",
+            "oneOf": [
+                {"const": "me", "title": "Mẹ"},
+                {"const": "cha", "title": "Cha"},
+                {"const": "uy_quyen", "title": "Người được ủy quyền"},
+            ],
+        },
+        "so_van_ban_uy_quyen": {"type": "string", "title": "Số văn bản ủy quyền"},
+        "ho_ten_nguoi_khai": {"type": "string", "title": "Họ tên người khai"},
+        "cha_me_da_ket_hon": {"type": "boolean", "title": "Cha mẹ đã đăng ký kết hôn"},
+        "cam_doan": {"type": "boolean", "const": True, "title": "Tôi cam đoan lời khai là đúng sự thật"},
+    },
+}
+BIRTH_EFORM_UI: dict[str, Any] = {
+    "fields": {
+        "quan_he": {"widget": "radio"},
+        # Asked (and required) only from an authorised filer.
+        "so_van_ban_uy_quyen": {"show_when": {"field": "quan_he", "equals": "uy_quyen"}},
+        "ho_ten_nguoi_khai": {"prefill": "full_name"},
+    }
+}
+# The marriage certificate (TP2) is required when the parents are married.
+BIRTH_TP2_RULE: dict[str, Any] = {"field": "cha_me_da_ket_hon", "is_true": True}
+BIRTH_ANSWERS: dict[str, Any] = {
+    "tre": {"ho_ten": "Nguyễn Minh Khôi", "ngay_sinh": "2026-05-02"},
+    "quan_he": "me",
+    "cam_doan": True,
+}
+
+
+def with_birth_eform(data: dict[str, Any]) -> dict[str, Any]:
+    """The sample catalog with the e-form on 1.001193 (and the rule of its TP2)."""
+    data = copy.deepcopy(data)
+    version = data["procedures"][0]["versions"][0]
+    version["eform_schema"] = copy.deepcopy(BIRTH_EFORM_SCHEMA)
+    version["eform_ui"] = copy.deepcopy(BIRTH_EFORM_UI)
+    version["components"][1]["required_when"] = copy.deepcopy(BIRTH_TP2_RULE)
+    return data
+
+
+@pytest.fixture
+def eform_catalog(org: dict[str, Agency], catalog_data: dict[str, Any]) -> dict[str, Any]:
+    data = with_birth_eform(catalog_data)
+    catalog_import(json.dumps(data), template_files=TEMPLATE_FILES)
+    return data

@@ -48,6 +48,16 @@ def test_demo_catalog(demo: str) -> None:
     assert Component.objects.exclude(template="").exists()
     assert ProcedureVersion.objects.filter(status=VersionStatus.DRAFT).exists()
     assert ProcedureVersion.objects.filter(status=VersionStatus.ARCHIVED).exists()
+    # Real declarations as e-forms: birth, the birth group, marriage, a building permit, an organisation's.
+    with_eform = set(published.exclude(eform_schema={}).values_list("procedure__national_code", flat=True))
+    assert {"1.001193", "3.000722", "9.000102", "9.000601", "9.000703"} <= with_eform
+    birth = published.get(procedure__national_code="1.001193")
+    assert set(birth.eform_schema["properties"]) >= {"nguoi_yeu_cau", "nguoi_duoc_dang_ky", "me", "cha"}
+    assert birth.components.get(code="TP5").required_when == {
+        "field": "nguoi_yeu_cau.quan_he",
+        "equals": "uy_quyen",
+    }
+    assert published.get(procedure__national_code="9.000703").for_organisations
 
 
 def test_demo_accounts_cover_every_role(demo: str) -> None:
@@ -105,6 +115,12 @@ def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
     assert SigningCertificate.objects.filter(user__username="lanhdao.bacgiang").exists()
     assert SignatureRecord.objects.exists()
     assert ProcessDefinition.objects.filter(status=DefinitionStatus.ACTIVE).count() >= 40
+    from motcua.catalog.eforms import eform_validate
+
+    # Demo dossiers of procedures with an e-form carry plausible answers that pass it.
+    declared = Dossier.objects.exclude(form_data={}).select_related("procedure_version")
+    assert declared.count() >= 5
+    assert all(eform_validate(d.procedure_version, d.form_data) == {} for d in declared)
     dossier = Dossier.objects.select_related("applicant").first()
     assert dossier is not None
     cache.clear()

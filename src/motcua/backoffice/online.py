@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
 from motcua.audit.services import access_record
+from motcua.catalog.eforms import eform_display
 from motcua.core.files import stored_file_response
 from motcua.dossiers import online
 from motcua.dossiers.models import OnlineSubmission, SubmissionFile
@@ -76,8 +77,6 @@ def _submission(user: User, pk: int) -> OnlineSubmission:
 @require_http_methods(["GET", "POST"])
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """One submission: applicant, declaration, files; accept it, ask for completion or refuse it."""
-    from motcua.catalog.eforms import eform_display
-
     user = _officer(request)
     submission = _submission(user, pk)
     if request.method == "POST":

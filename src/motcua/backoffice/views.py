@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
 from motcua.audit.services import access_record
+from motcua.catalog.eforms import eform_display, eform_parse, eform_prefill, eform_render, eform_validate
 from motcua.catalog.models import Component, ProcedureVersion, Result
 from motcua.catalog.selectors import ProcedureFilters, published_versions
 from motcua.core.files import stored_file_response
@@ -254,6 +255,9 @@ def reception(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     outcome = request.POST.get("ket_qua", OUTCOME_RECEIVE) if request.method == "POST" else ""
     counter_form = CounterDecisionForm(request.POST if outcome in COUNTER_OUTCOMES else None)
+    # The paper declaration typed into the procedure's e-form, checked like an online one (dossier_receive).
+    answers = eform_parse(version, request.POST) if request.method == "POST" else eform_prefill(version, {})
+    answer_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = ReceptionForm(request.POST, communes=communes)
         if form.is_valid() and outcome in COUNTER_OUTCOMES:
@@ -281,11 +285,16 @@ def reception(request: HttpRequest) -> HttpResponse:
                         procedure_version=version,
                         applicant=form.applicant_data(),
                         channel=form.cleaned_data["channel"],
-                        form_data=form.form_data(),
+                        form_data={**answers, **form.form_data()},
                         files=files,
                     )
                 except ValidationError as exc:
-                    errors = list(exc.messages)
+                    errors = [m for e in exc.error_list if e.code != "declaration" for m in e.messages]
+                    if any(e.code == "declaration" for e in exc.error_list):
+                        answer_errors = eform_validate(version, answers)
+                        errors.append(
+                            _("The declaration has answers to correct: see the Declaration section.")
+                        )
                 else:
                     receipts[nonce] = dossier.code
                     request.session[SESSION_RECEIPTS] = dict(list(receipts.items())[-SESSION_RECEIPTS_KEPT:])
@@ -313,6 +322,7 @@ def reception(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "components": [(c, file_field_name(c)) for c in components],
             "files_lost": bool(errors) and bool(request.FILES),
+            "eform": eform_render(version, answers, answer_errors),
         }
     )
     return render(request, "backoffice/reception.html", context)
@@ -750,7 +760,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "now": now,
         "pauses": list(dossier.pauses.select_related("requested_by").order_by("started_at", "id")),
         "components": [(c, file_field_name(c)) for c in components],
-        "form_data": sorted(dossier.form_data.items()) if isinstance(dossier.form_data, dict) else [],
+        "answers": eform_display(dossier.procedure_version, dossier.form_data),
         "may_act": may_act,
         "may_request_supplement": may_act and open_status and not has_process,
         "may_refuse": may_act and not has_process,

@@ -15,19 +15,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.scoping import AnyUser, Capability, agencies_for, can, is_global
 
 from . import selectors
+from .eforms import eform_render, eform_schema_check
 from .models import (
     Component,
     FeeItem,
@@ -340,8 +343,41 @@ class LevelInline(VersionChildInline):
     autocomplete_fields = ("implementing_agency", "competent_agency")
 
 
+class JsonTextField(forms.JSONField):
+    """JSON edited as indented text; an emptied text area means ``{}`` (no e-form, no rule)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return {}
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value if value is not None else {}, ensure_ascii=False, indent=2)
+
+
+def _json_widget(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "spellcheck": "false", "class": "eform-json"})
+
+
+class ComponentForm(forms.ModelForm):
+    required_when = JsonTextField(
+        label=capfirst(_("required when")),
+        required=False,
+        widget=_json_widget(2),
+        help_text=_('e.g. {"field": "nguoi_yeu_cau.quan_he", "equals": "uy_quyen"}'),
+    )
+
+    class Meta:
+        model = Component
+        # The inline's ``fields`` decide what is shown; this form only changes how the rule is edited.
+        fields = ("required_when",)
+
+
 class ComponentInline(VersionChildInline):
     model = Component
+    form = ComponentForm
     fields = (
         "position",
         "code",
@@ -350,6 +386,7 @@ class ComponentInline(VersionChildInline):
         "copies",
         "requirement",
         "condition",
+        "required_when",
         "template",
         "accepted_formats",
         "result_code",
@@ -365,8 +402,32 @@ class FeeInline(VersionChildInline):
     fields = ("position", "kind", "name", "amount", "note")
 
 
+class ProcedureVersionForm(forms.ModelForm):
+    eform_schema = JsonTextField(
+        label=capfirst(_("e-form schema")),
+        required=False,
+        widget=_json_widget(18),
+        help_text=_("JSON Schema (Draft 2020-12) of the declaration; {} when there is no electronic form."),
+    )
+    eform_ui = JsonTextField(
+        label=capfirst(_("e-form presentation hints")),
+        required=False,
+        widget=_json_widget(10),
+        help_text=_("Field order, widgets, help texts, placeholders and show-when conditions."),
+    )
+
+    class Meta:
+        model = ProcedureVersion
+        # The admin's fieldsets decide what is shown; this form only changes how the e-form is edited.
+        fields = ("eform_schema", "eform_ui")
+
+
+EFORM_FIELDSET_CLASS = "eform-fieldset"
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
+    form = ProcedureVersionForm
     change_form_template = "admin/catalog/procedureversion/change_form.html"
     list_display = ("name", "procedure", "number", "status", "field", "online_level", "effective_from")
     list_filter = ("status", "online_level", "field", "time_unit", "procedure__owner_agency")
@@ -390,8 +451,24 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
         ),
         (_("Content"), {"fields": ("steps", "filing_methods", "conditions", "legal_basis")}),
         (_("Validity"), {"fields": ("effective_from", "effective_to", "published_at")}),
+        (
+            _("E-form (declaration)"),
+            {
+                "fields": ("eform_schema", "eform_ui"),
+                "classes": (EFORM_FIELDSET_CLASS,),
+                "description": _(
+                    "The declaration applicants fill in online and officers type at the counter. "
+                    "The preview follows your edits; a schema with problems cannot be saved. "
+                    "See docs/eforms.md for the format."
+                ),
+            },
+        ),
     )
     inlines = (LevelInline, ComponentInline, ResultInline, FeeInline)
+
+    class Media:
+        css = {"all": ("catalog/eform_admin.css",)}
+        js = ("catalog/eform.js", "catalog/eform_admin.js")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProcedureVersion]:
         visible = selectors.procedures_for_user(_user(request))
@@ -442,8 +519,36 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.publish_view),
                 name="catalog_version_publish",
             ),
+            path(
+                "eform-preview/",
+                self.admin_site.admin_view(require_POST(self.eform_preview_view)),
+                name="catalog_eform_preview",
+            ),
         ]
         return extra + super().get_urls()
+
+    def eform_preview_view(self, request: HttpRequest) -> JsonResponse:
+        """The live preview of the e-form being edited: the rendered form, or every problem that would stop
+        it from being saved. For catalog managers only (the texts are rendered, not stored)."""
+        if not can(_user(request), Capability.CATALOG_MANAGE, None):
+            raise PermissionDenied
+        problems: list[str] = []
+        texts: dict[str, Any] = {}
+        for key, what in (("schema", gettext("The schema")), ("ui", gettext("The hints"))):
+            text = request.POST.get(key, "").strip()
+            try:
+                texts[key] = json.loads(text) if text else {}
+            except json.JSONDecodeError as exc:
+                problems.append(
+                    gettext("%(what)s is not valid JSON (line %(line)d, column %(column)d): %(error)s")
+                    % {"what": what, "line": exc.lineno, "column": exc.colno, "error": exc.msg}
+                )
+        if not problems:
+            problems = eform_schema_check(texts["schema"], texts["ui"])
+        html = ""
+        if not problems:
+            html = eform_render(ProcedureVersion(eform_schema=texts["schema"], eform_ui=texts["ui"]), {}, {})
+        return JsonResponse({"problems": problems, "html": html})
 
     def new_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -474,4 +579,7 @@ class ProcedureVersionAdmin(CatalogScopeMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         obj = kwargs.get("obj")
         context["version_manageable"] = obj is not None and self._manageable(request, obj)
+        context["eform_fieldset_class"] = EFORM_FIELDSET_CLASS
+        context["eform_preview_url"] = reverse("admin:catalog_eform_preview")
+        context["eform_preview"] = eform_render(obj, {}, {}) if obj is not None else ""
         return super().render_change_form(request, context, *args, **kwargs)

@@ -151,6 +151,21 @@ class ProcedureVersion(models.Model):
     )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
+    # The e-form (biểu mẫu điện tử, NĐ 224/2026): a JSON Schema (Draft 2020-12) of the declaration and the
+    # presentation hints MotCua renders it with; {} = the procedure has no electronic declaration.
+    # The subset and the hints are documented in docs/eforms.md and checked by catalog.eforms.
+    eform_schema = models.JSONField(
+        _("e-form schema"),
+        default=dict,
+        blank=True,
+        help_text=_("JSON Schema (Draft 2020-12) of the declaration; {} when there is no electronic form."),
+    )
+    eform_ui = models.JSONField(
+        _("e-form presentation hints"),
+        default=dict,
+        blank=True,
+        help_text=_("Field order, widgets, help texts, placeholders and show-when conditions."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -184,6 +199,18 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
+
+    def clean(self) -> None:
+        # A declaration that cannot be rendered or validated must not reach an applicant: the same check
+        # guards the admin, the draft services and the catalog import.
+        from .eforms import eform_schema_check
+
+        schema_problems = eform_schema_check(self.eform_schema, {})
+        if schema_problems:
+            raise ValidationError({"eform_schema": schema_problems})
+        ui_problems = eform_schema_check(self.eform_schema, self.eform_ui)
+        if ui_problems:
+            raise ValidationError({"eform_ui": ui_problems})
 
     @property
     def is_free(self) -> bool:
@@ -254,6 +281,15 @@ class Component(models.Model):
         _("requirement"), max_length=12, choices=Requirement.choices, default=Requirement.REQUIRED
     )
     condition = models.CharField(_("condition"), max_length=500, blank=True)
+    required_when = models.JSONField(
+        _("required when"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Conditional components: the rule over the declaration's answers that makes it required, e.g. "
+            '{"field": "nguoi_yeu_cau.quan_he", "equals": "uy_quyen"}. Empty: optional, the condition text is shown.'
+        ),
+    )
     template = models.FileField(
         _("template file"),
         upload_to="catalog/templates/%Y/",
@@ -283,6 +319,25 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if not self.required_when:
+            return
+        if self.requirement != Requirement.CONDITIONAL:
+            raise ValidationError(
+                {"required_when": _("Only a conditional component has a rule: a required one always is.")}
+            )
+        from .eforms.check import required_when_problems
+        from .eforms.spec import form_fields, index_of
+
+        try:
+            version = self.version
+        except ProcedureVersion.DoesNotExist:
+            version = None
+        index = index_of(form_fields(version.eform_schema, version.eform_ui)) if version else {}
+        problems = required_when_problems(index, self.required_when)
+        if problems:
+            raise ValidationError({"required_when": problems})
 
     @property
     def format_list(self) -> list[str]:

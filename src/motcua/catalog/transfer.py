@@ -27,6 +27,9 @@ from motcua.geo.models import AdministrativeUnit, Level
 from motcua.org.models import Agency
 from motcua.org.scoping import Capability, can
 
+from .eforms import eform_schema_check
+from .eforms.check import required_when_problems
+from .eforms.spec import form_fields, index_of
 from .models import (
     Component,
     FeeItem,
@@ -35,6 +38,7 @@ from .models import (
     Procedure,
     ProcedureLevel,
     ProcedureVersion,
+    Requirement,
     Result,
     TimeUnit,
     VersionStatus,
@@ -95,6 +99,8 @@ def _version_dict(
         "any_center_may_receive": version.any_center_may_receive,
         "effective_from": version.effective_from.isoformat(),
         "effective_to": version.effective_to.isoformat() if version.effective_to else None,
+        "eform_schema": version.eform_schema or {},
+        "eform_ui": version.eform_ui or {},
         "levels": [
             {
                 "level": level_codes[lv.level_id],
@@ -117,6 +123,7 @@ def _version_dict(
                 "copies": c.copies,
                 "requirement": c.requirement,
                 "condition": c.condition,
+                "required_when": c.required_when or None,
                 "accepted_formats": c.format_list,
                 "result_code": c.result_code or None,
                 "template": Path(c.template.name).name if c.template and c.template.name else None,
@@ -268,6 +275,8 @@ def _normalised_version(v: Mapping[str, Any]) -> dict[str, Any]:
         "any_center_may_receive": v.get("any_center_may_receive", True),
         "effective_from": v["effective_from"],
         "effective_to": v.get("effective_to"),
+        "eform_schema": v.get("eform_schema") or {},
+        "eform_ui": v.get("eform_ui") or {},
         "levels": sorted(
             (
                 {
@@ -289,6 +298,7 @@ def _normalised_version(v: Mapping[str, Any]) -> dict[str, Any]:
                 "copies": c.get("copies", 0),
                 "requirement": c.get("requirement", "required"),
                 "condition": c.get("condition", ""),
+                "required_when": c.get("required_when") or None,
                 "accepted_formats": c.get("accepted_formats", ["pdf", "jpg", "png"]),
                 "result_code": c.get("result_code") or None,
                 "template": c.get("template") or None,
@@ -420,6 +430,7 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
                         errors.append(
                             f"{lwhere} › {key}: " + _("unknown agency %(code)s") % {"code": lv[key]}
                         )
+            errors.extend(_eform_problems(nv, vwhere))
             for kind in ("components", "results"):
                 codes = [item["code"] for item in nv[kind]]
                 for dup in sorted({c for c in codes if codes.count(c) > 1}):
@@ -501,6 +512,30 @@ def catalog_import(raw: bytes | str, *, template_files: Mapping[str, bytes] | No
     return report
 
 
+def _eform_problems(nv: Mapping[str, Any], vwhere: str) -> list[str]:
+    """The e-form checked as the admin checks it (``eform_schema_check``), with the components' rules."""
+    errors: list[str] = []
+    schema_problems = eform_schema_check(nv["eform_schema"], {})
+    errors.extend(f"{vwhere} › eform_schema: {problem}" for problem in schema_problems)
+    if schema_problems:
+        return errors
+    errors.extend(
+        f"{vwhere} › eform_ui: {problem}"
+        for problem in eform_schema_check(nv["eform_schema"], nv["eform_ui"])
+    )
+    for k, c in enumerate(nv["components"]):
+        if c["required_when"] and c["requirement"] != Requirement.CONDITIONAL:
+            errors.append(
+                f"{vwhere} › components[{k}] ({c['code']}) › required_when: "
+                + _("only a conditional component has a rule")
+            )
+    index = index_of(form_fields(nv["eform_schema"], nv["eform_ui"]))
+    for k, c in enumerate(nv["components"]):
+        for problem in required_when_problems(index, c["required_when"]):
+            errors.append(f"{vwhere} › components[{k}] ({c['code']}) › required_when: {problem}")
+    return errors
+
+
 def _existing_versions(procedures: Iterable[Procedure]) -> dict[tuple[str, int], dict[str, Any]]:
     procedures = list(procedures)
     if not procedures:
@@ -543,6 +578,8 @@ def _version_create(
         any_center_may_receive=nv["any_center_may_receive"],
         effective_from=nv["effective_from"],
         effective_to=nv["effective_to"],
+        eform_schema=nv["eform_schema"],
+        eform_ui=nv["eform_ui"],
         published_at=timezone.now() if nv["status"] != VersionStatus.DRAFT else None,
     )
     version_refresh_search(version)
@@ -568,6 +605,7 @@ def _version_create(
             copies=c["copies"],
             requirement=c["requirement"],
             condition=c["condition"],
+            required_when=c["required_when"] or {},
             accepted_formats=",".join(c["accepted_formats"]),
             result_code=c["result_code"] or "",
         )

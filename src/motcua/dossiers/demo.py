@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.catalog.demo_templates import declaration_docx
+from motcua.catalog.eforms import components_required
+from motcua.catalog.eforms.examples import eform_example_answers
 from motcua.catalog.models import ProcedureVersion, Result, VersionStatus
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
@@ -172,6 +174,17 @@ def _citizen(rng: random.Random, commune: AdministrativeUnit) -> dict[str, Any]:
     }
 
 
+def _declared(applicant: dict[str, Any]) -> dict[str, str]:
+    """The applicant's details as a declaration is filled in from them (texts; the commune by its code)."""
+    commune = applicant.get("commune")
+    born = applicant.get("date_of_birth")
+    return {
+        **{key: str(value) for key, value in applicant.items() if isinstance(value, str)},
+        "commune": commune.code if isinstance(commune, AdministrativeUnit) else "",
+        "date_of_birth": born.isoformat() if isinstance(born, date) else "",
+    }
+
+
 def _file_for(formats: list[str], name: str, procedure_name: str) -> tuple[str, bytes]:
     if "pdf" in formats or not formats:
         return f"{name}.pdf", _scanned_page(procedure_name)
@@ -210,19 +223,22 @@ def demo_dossiers_create(count: int = 240, *, seed: int = 2026, days_back: int =
         version = rng.choice(versions)
         unit_code = rng.choice(list(officers))
         commune = rng.choice(communes)
+        applicant = _citizen(rng, commune)
+        answers = eform_example_answers(version, _declared(applicant), rng)
+        required = components_required(version, answers)
         files = {
             c.code: [_file_for(c.format_list, c.name[:60], version.name)]
             for c in version.components.all()
-            if c.requirement == "required"
+            if c.pk in required
         }
         try:
             dossier = dossier_receive(
                 officer=officers[unit_code],
                 receiving_unit=units[unit_code],
                 procedure_version=version,
-                applicant=_citizen(rng, commune),
+                applicant=applicant,
                 channel=rng.choice(["counter", "counter", "online", "postal"]),
-                form_data={},
+                form_data=answers,
                 files=files,
                 received_at=_received_moment(rng, days_back),
             )

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.catalog.eforms import components_required, eform_prefill, eform_validate
 from motcua.catalog.models import Component, OnlineLevel, ProcedureVersion, VersionStatus
 from motcua.geo.models import AdministrativeUnit
 from motcua.integrations.services import notification_queue
@@ -162,8 +163,13 @@ def submission_start(user: AnyUser, version: ProcedureVersion) -> OnlineSubmissi
     )
     if draft is not None:
         return draft
+    defaults = applicant_defaults(account)
+    # "Provide information once" (NĐ 224/2026): the declaration starts from the account's own details.
     return OnlineSubmission.objects.create(
-        user=account, procedure_version=version, applicant_data=applicant_defaults(account)
+        user=account,
+        procedure_version=version,
+        applicant_data=defaults,
+        form_data=eform_prefill(version, defaults),
     )
 
 
@@ -352,13 +358,10 @@ class SubmissionReview:
 
 
 def required_component_ids(version: ProcedureVersion, form_data: Mapping[str, Any]) -> set[int]:
-    from motcua.catalog.eforms import components_required
-
     return components_required(version, form_data)
 
 
 def submission_review(submission: OnlineSubmission) -> SubmissionReview:
-    from motcua.catalog.eforms import eform_validate
     from motcua.payments.fees import fee_lines, fee_total
 
     version = submission.procedure_version

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import User
+from motcua.catalog.eforms import components_required, eform_validate
+from motcua.catalog.eforms.spec import form_fields, index_of
 from motcua.catalog.models import (
     Component,
     ProcedureLevel,
@@ -210,8 +212,12 @@ class _CheckedFile:
     sniffed: Sniffed
 
 
-def _files_check(version: ProcedureVersion, files: Files, *, require_all: bool) -> list[_CheckedFile]:
-    """Check every file against its component; collect every problem (Mẫu 02 lists them all at once)."""
+def _files_check(
+    version: ProcedureVersion, files: Files, *, require_all: bool, form_data: Mapping[str, Any] | None = None
+) -> list[_CheckedFile]:
+    """Check every file against its component; collect every problem (Mẫu 02 lists them all at once).
+    With ``require_all``, every required component must have a file, and so must each conditional one whose
+    rule holds for the declaration's answers (``form_data``)."""
     components = {c.code: c for c in Component.objects.filter(version=version)}
     errors: list[ValidationError] = []
     checked: list[_CheckedFile] = []
@@ -243,15 +249,20 @@ def _files_check(version: ProcedureVersion, files: Files, *, require_all: bool) 
                 continue
             checked.append(_CheckedFile(component, name, bytes(content), sniffed))
     if require_all:
+        required = components_required(version, form_data or {})
         for component in components.values():
-            if component.requirement == Requirement.REQUIRED and not files.get(component.code):
-                errors.append(
-                    ValidationError(
-                        _("The required component “%(name)s” (%(code)s) has no file.")
-                        % {"name": component.name, "code": component.code},
-                        code="missing_component",
-                    )
+            if component.pk not in required or files.get(component.code):
+                continue
+            text = (
+                _("The required component “%(name)s” (%(code)s) has no file.")
+                if component.requirement == Requirement.REQUIRED
+                else _("The declaration's answers make “%(name)s” (%(code)s) required: it has no file.")
+            )
+            errors.append(
+                ValidationError(
+                    text % {"name": component.name, "code": component.code}, code="missing_component"
                 )
+            )
     if errors:
         raise ValidationError(errors)
     return checked
@@ -458,8 +469,9 @@ def dossier_receive(
 
     Refused with ``ValidationError`` (and nothing written) when the officer may not receive at the unit,
     the unit is not a one-stop desk or service centre, the version is not published and in force, the unit
-    may not receive this procedure, a required component has no file, a file fails ``attachment_check``,
-    or the applicant's data are invalid.
+    may not receive this procedure, a required component (or a conditional one the declaration's answers
+    require) has no file, a file fails ``attachment_check``, the applicant's data are invalid, or the
+    declaration does not pass the version's e-form (except from the national portal, whose e-form differs).
     """
     user = _officer(officer)
     received_at = received_at or timezone.now()
@@ -529,9 +541,12 @@ def dossier_receive(
             errors.append(
                 ValidationError(_("This procedure is not open to organisations."), code="applicant_kind")
             )
+    if channel != Channel.NATIONAL_PORTAL:
+        # Dossiers from the national portal carry its own e-form's answers, kept as they come.
+        errors.extend(_declaration_errors(procedure_version, form_data))
     checked: list[_CheckedFile] = []
     try:
-        checked = _files_check(procedure_version, files, require_all=True)
+        checked = _files_check(procedure_version, files, require_all=True, form_data=form_data)
     except ValidationError as exc:
         errors.append(exc)
     competent: Agency | None = None
@@ -607,6 +622,27 @@ def dossier_receive(
         _remove_files(stored)
         raise
     return dossier
+
+
+def _declaration_errors(version: ProcedureVersion, form_data: Mapping[str, Any]) -> list[ValidationError]:
+    """The declaration checked against the version's e-form, each message under its group's title (the same
+    question is asked about several people: the child, the mother, the father)."""
+    found = eform_validate(version, form_data)
+    if not found:
+        return []
+    index = index_of(form_fields(version.eform_schema, version.eform_ui))
+    out: list[ValidationError] = []
+    for path, messages in found.items():
+        spec = index.get(path)
+        groups = [index[parent].title for parent in spec.parents] if spec is not None else []
+        where = " › ".join([_("Declaration"), *groups])
+        for message in messages:
+            out.append(
+                ValidationError(
+                    _("%(where)s: %(message)s") % {"where": where, "message": message}, code="declaration"
+                )
+            )
+    return out
 
 
 def _flatten(error: ValidationError) -> list[ValidationError]:

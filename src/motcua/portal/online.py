@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.models import User
 from motcua.catalog import selectors as catalog_selectors
+from motcua.catalog.eforms import eform_display, eform_parse, eform_render, eform_validate
 from motcua.catalog.models import Component, OnlineLevel
 from motcua.core.files import stored_file_response
 from motcua.datastore.selectors import reusable_documents
@@ -125,8 +126,6 @@ def start(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @applicant_only
 def declaration(request: HttpRequest, key: UUID) -> HttpResponseBase:
-    from motcua.catalog.eforms import eform_parse, eform_render, eform_validate
-
     submission = _submission(request, key)
     if not submission.is_editable:
         return redirect("portal:online-detail", key=key)
@@ -239,7 +238,6 @@ def components(request: HttpRequest, key: UUID) -> HttpResponseBase:
 
 @applicant_only
 def review(request: HttpRequest, key: UUID) -> HttpResponseBase:
-    from motcua.catalog.eforms import eform_display
     from motcua.payments.fees import fee_lines
 
     submission = _submission(request, key)

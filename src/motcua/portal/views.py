@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from motcua.catalog import selectors
+from motcua.catalog.eforms import eform_render
 from motcua.catalog.models import Field, OnlineLevel
 from motcua.core.ratelimit import client_ip, rate_limited
 from motcua.dossiers.tracking import dossier_track
@@ -72,7 +73,14 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     centers = selectors.service_centers_for(version) if version.any_center_may_receive else []
     process = active_definition_for(version.procedure)
     return render(
-        request, "portal/procedure_detail.html", {"version": version, "centers": centers, "process": process}
+        request,
+        "portal/procedure_detail.html",
+        {
+            "version": version,
+            "centers": centers,
+            "process": process,
+            "eform": eform_render(version, {}, {}, preview=True),
+        },
     )
 
 

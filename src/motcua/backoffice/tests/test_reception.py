@@ -158,3 +158,82 @@ def test_post_without_procedure_changes_nothing(
     response = desk_client.post(URL, post_data(geo))
     assert response.status_code == 302 and response["Location"] == URL
     assert not Dossier.objects.exists()
+
+
+# --- the declaration typed at the counter -----------------------------------------------------------------
+
+
+def eform_post(**answers: str) -> dict[str, str]:
+    values = {
+        "eform-tre.ho_ten": "Nguyễn Minh Khôi",
+        "eform-tre.ngay_sinh": "02/05/2026",
+        "eform-quan_he": "me",
+        "eform-cam_doan": "true",
+    }
+    values.update({f"eform-{key}": value for key, value in answers.items()})
+    return values
+
+
+def test_the_counter_form_offers_the_procedures_e_form(
+    eform_catalog: Any, org: dict[str, Agency], desk_client: Client
+) -> None:
+    page = desk_client.get(form_url(org)).content.decode()
+    assert 'id="step-declaration"' in page and "catalog/eform.js" in page
+    assert (
+        '<label for="eform-tre-ho_ten">Họ, chữ đệm và tên <span class="req" aria-hidden="true">*</span></label>'
+        in page
+    )
+    assert 'name="eform-quan_he" value="uy_quyen"' in page
+    # The steps after the declaration are renumbered.
+    assert '<span class="step-no">7</span> Outcome' in page
+
+
+def test_a_paper_declaration_is_checked_and_kept_with_the_dossier(
+    eform_catalog: Any, org: dict[str, Agency], geo: dict[str, Any], desk_client: Client
+) -> None:
+    tp1 = {f"tp-{component('TP1').pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")}
+    wrong = desk_client.post(
+        form_url(org), {**post_data(geo), **eform_post(**{"tre.ngay_sinh": "31/02/2026"}), **tp1}
+    )
+    page = wrong.content.decode()
+    assert wrong.status_code == 200 and not Dossier.objects.exists()
+    assert "The declaration has answers to correct: see the Declaration section." in page
+    # Each wrong answer is shown next to its field, as typed.
+    assert 'id="eform-tre-ngay_sinh-error">“Ngày sinh” is not a valid date (dd/mm/yyyy).</p>' in page
+    assert 'value="31/02/2026"' in page and 'value="Nguyễn Minh Khôi"' in page
+
+    tp1 = {f"tp-{component('TP1').pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")}
+    response = desk_client.post(form_url(org), {**post_data(geo, nonce="nonce-2"), **eform_post(), **tp1})
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.form_data == {
+        "tre": {"ho_ten": "Nguyễn Minh Khôi", "ngay_sinh": "2026-05-02"},
+        "quan_he": "me",
+        "cam_doan": True,
+        "request": "Khai sinh cho con",
+    }
+    page = desk_client.get(response["Location"]).content.decode()
+    assert '<th scope="row">Trẻ được đăng ký khai sinh › Ngày sinh</th><td>02/05/2026</td>' in page
+    assert '<th scope="row">Quan hệ với trẻ</th><td>Mẹ</td>' in page
+    assert '<th scope="row">request</th><td>Khai sinh cho con</td>' in page
+
+
+def test_the_answers_make_a_conditional_component_required_at_the_counter(
+    eform_catalog: Any, org: dict[str, Agency], geo: dict[str, Any], desk_client: Client
+) -> None:
+    tp1 = {f"tp-{component('TP1').pk}": SimpleUploadedFile("to-khai.pdf", PDF, "application/pdf")}
+    data = {**post_data(geo), **eform_post(cha_me_da_ket_hon="true"), **tp1}
+    page = desk_client.post(form_url(org), data).content.decode()
+    assert (
+        "The declaration&#x27;s answers make “Giấy chứng nhận kết hôn của cha mẹ” (TP2) required: it has no file."
+        in page
+    )
+    assert not Dossier.objects.exists()
+
+
+def test_a_counter_decision_keeps_the_declaration_typed(
+    eform_catalog: Any, org: dict[str, Agency], geo: dict[str, Any], desk_client: Client
+) -> None:
+    data = {**post_data(geo), **eform_post(), "ket_qua": "bo-sung", "missing_items": ""}
+    page = desk_client.post(form_url(org), data).content.decode()
+    assert 'value="Nguyễn Minh Khôi"' in page and 'value="2026-05-02"' in page

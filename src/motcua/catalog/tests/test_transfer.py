@@ -241,3 +241,78 @@ def test_csv_list_errors_name_row_and_column_and_change_nothing(catalog: Any, or
     assert "Missing columns" in info.value.errors[0]
     with pytest.raises(CatalogImportError):
         procedure_list_csv_import(b"\xff\xfe\x00bad", user=admin)
+
+
+# --- e-forms ----------------------------------------------------------------------------------------------
+
+
+def test_e_forms_travel_with_the_catalog(eform_catalog: dict[str, Any], geo: dict[str, Any]) -> None:
+    from tests.fixtures import BIRTH_EFORM_SCHEMA, BIRTH_EFORM_UI, BIRTH_TP2_RULE
+
+    exported = catalog_export(geo["province"])
+    version = exported["procedures"][0]["versions"][0]
+    assert version["eform_schema"] == BIRTH_EFORM_SCHEMA and version["eform_ui"] == BIRTH_EFORM_UI
+    assert [c["required_when"] for c in version["components"]] == [None, BIRTH_TP2_RULE]
+    assert exported["procedures"][1]["versions"][0]["eform_schema"] == {}
+    assert catalog_import(json.dumps(exported)).versions_unchanged == 4
+
+    Procedure.objects.update(current_version=None)
+    ProcedureVersion.objects.all().delete()
+    catalog_import(json.dumps(exported))
+
+    def eforms(data: dict[str, Any]) -> list[Any]:
+        return [
+            (v["eform_schema"], v["eform_ui"], [c["required_when"] for c in v["components"]])
+            for p in data["procedures"]
+            for v in p["versions"]
+        ]
+
+    assert eforms(catalog_export(geo["province"])) == eforms(exported)
+
+
+def test_a_published_e_form_cannot_be_changed_by_import(eform_catalog: dict[str, Any]) -> None:
+    changed = copy.deepcopy(eform_catalog)
+    changed["procedures"][0]["versions"][0]["eform_ui"] = {}
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(json.dumps(changed))
+    assert "already published and differs" in info.value.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda v: v["eform_schema"]["properties"]["quan_he"].pop("title"),
+            "procedures[0] (1.001193) › versions[0] (1) › eform_schema: Field “quan_he” has no “title”",
+        ),
+        (
+            lambda v: v["eform_ui"]["fields"].update({"tre.ten": {}}),
+            "procedures[0] (1.001193) › versions[0] (1) › eform_ui: Hints: unknown field “tre.ten”.",
+        ),
+        (
+            lambda v: v["components"][1].update(required_when={"field": "ket_hon", "is_true": True}),
+            "versions[0] (1) › components[1] (TP2) › required_when: the condition names an unknown field “ket_hon”",
+        ),
+        (
+            lambda v: v["components"][0].update(
+                required_when={"field": "cha_me_da_ket_hon", "is_true": True}
+            ),
+            "components[0] (TP1) › required_when: only a conditional component has a rule",
+        ),
+        (
+            lambda v: v.update(eform_schema=[]),
+            "versions[0] (1) › eform_schema: [] is not of type 'object'",
+        ),
+    ],
+)
+def test_an_unusable_e_form_is_refused_by_import_with_its_place(
+    org: Any, catalog_data: dict[str, Any], mutate: Any, expected: str
+) -> None:
+    from tests.fixtures import with_birth_eform
+
+    data = with_birth_eform(catalog_data)
+    mutate(data["procedures"][0]["versions"][0])
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(json.dumps(data))
+    assert any(expected in error for error in info.value.errors), info.value.errors
+    assert _counts() == (0, 0, 0, 0)

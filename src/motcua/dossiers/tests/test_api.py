@@ -107,6 +107,23 @@ def test_bad_input_changes_nothing(
     assert not Dossier.objects.exists()
 
 
+def test_a_declaration_typed_at_a_desk_channel_must_pass_the_e_form(
+    client: Client, eform_catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    from tests.fixtures import BIRTH_ANSWERS
+
+    headers = bearer(desk_officer)
+    wrong = payload(person, channel="postal")
+    response = client.post("/api/v1/dossiers", wrong, content_type="application/json", headers=headers)
+    assert response.status_code == 422
+    assert "declaration" in response.json()["codes"]
+    assert "Tờ khai: Vui lòng chọn “Quan hệ với trẻ”." in response.json()["detail"]
+    assert not Dossier.objects.exists()
+    right = payload(person, channel="postal", form_data=BIRTH_ANSWERS)
+    response = client.post("/api/v1/dossiers", right, content_type="application/json", headers=headers)
+    assert response.status_code == 201 and response.json()["form_data"] == BIRTH_ANSWERS
+
+
 def test_scope_and_authentication(
     client: Client, catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
 ) -> None:

@@ -26,11 +26,17 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services import dossier_supplement_request, dossier_supplement_upload
 from motcua.org.models import Agency, Role
-from tests.fixtures import staff
+from tests.fixtures import BIRTH_ANSWERS, staff
 
 from .conftest import PDF, version_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog(eform_catalog: dict[str, Any]) -> dict[str, Any]:
+    # The birth registration of these tests has an e-form, and its TP2 a rule over the answers.
+    return eform_catalog
 
 
 @pytest.fixture
@@ -62,7 +68,7 @@ def applicant_data(geo: dict[str, Any]) -> dict[str, str]:
 
 def _ready(citizen: User, applicant_data: dict[str, str]) -> OnlineSubmission:
     submission = online.submission_start(citizen, version_of("1.001193"))
-    online.submission_declare(submission, citizen, applicant_data=applicant_data, form_data={})
+    online.submission_declare(submission, citizen, applicant_data=applicant_data, form_data=BIRTH_ANSWERS)
     tp1 = submission.procedure_version.components.get(code="TP1")
     online.submission_file_add(submission, citizen, component_id=tp1.pk, name="to-khai.pdf", content=PDF)
     return submission
@@ -133,6 +139,7 @@ def test_submitting_twice_sends_one_submission_and_accepting_makes_one_dossier(
 
     dossier = online.submission_accept(first, desk_officer)
     assert dossier.channel == Channel.ONLINE
+    assert dossier.form_data == BIRTH_ANSWERS
     assert dossier.competent_agency == org["commune"]
     assert dossier.applicant.id_number == "024099012345"
     assert [a.source for a in dossier.attachments.all()] == [AttachmentSource.UPLOAD]
@@ -267,3 +274,45 @@ def test_the_applicant_uploads_a_requested_supplement_and_the_clock_resumes(
     assert resumed.status == DossierStatus.IN_PROGRESS
     assert PausePeriod.objects.get(dossier=dossier).ended_at is not None
     assert resumed.attachments.filter(pause__isnull=False).count() == 1
+
+
+def test_a_new_draft_starts_from_the_accounts_details(catalog: Any, citizen: User) -> None:
+    submission = online.submission_start(citizen, version_of("1.001193"))
+    # "Provide information once": the field the e-form fills from the applicant is already answered.
+    assert submission.form_data == {"ho_ten_nguoi_khai": "Nguyễn Văn An"}
+
+
+def test_a_declaration_with_errors_cannot_be_submitted(
+    catalog: Any, citizen: User, applicant_data: dict[str, str]
+) -> None:
+    submission = _ready(citizen, applicant_data)
+    wrong = {**BIRTH_ANSWERS, "tre": {"ho_ten": "Nguyễn Minh Khôi", "ngay_sinh": "31/02/2026"}}
+    submission = online.submission_declare(
+        submission, citizen, applicant_data=applicant_data, form_data=wrong
+    )
+    review = online.submission_review(submission)
+    assert review.form_errors == {"tre.ngay_sinh": ["“Ngày sinh” is not a valid date (dd/mm/yyyy)."]}
+    assert not review.ready
+    with pytest.raises(ValidationError, match="not complete"):
+        online.submission_submit(submission, citizen)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.DRAFT
+
+
+def test_the_answers_make_a_conditional_component_required(
+    catalog: Any, citizen: User, applicant_data: dict[str, str]
+) -> None:
+    submission = _ready(citizen, applicant_data)
+    submission.refresh_from_db()
+    assert online.submission_review(submission).ready
+    married = {**BIRTH_ANSWERS, "cha_me_da_ket_hon": True}
+    submission = online.submission_declare(
+        submission, citizen, applicant_data=applicant_data, form_data=married
+    )
+    review = online.submission_review(submission)
+    assert [c.code for c in review.missing_components] == ["TP2"]
+    tp2 = submission.procedure_version.components.get(code="TP2")
+    assert online.component_requirement_label(tp2, online.required_component_ids(tp2.version, married)) == (
+        "Required"
+    )
+    assert online.component_requirement_label(tp2, set()) == "Only when: Nếu cha mẹ đã đăng ký kết hôn"

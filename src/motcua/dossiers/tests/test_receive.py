@@ -280,3 +280,37 @@ def test_a_failure_after_files_were_stored_removes_them(
     assert Dossier.objects.count() == 0 and Attachment.objects.count() == 0
     assert DossierCodeCounter.objects.count() == 0  # the number is given back with the transaction
     assert stored_files(media_root) == []
+
+
+def test_the_declaration_is_checked_against_the_e_form_at_receipt(
+    eform_catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any], media_root: Path
+) -> None:
+    from tests.fixtures import BIRTH_ANSWERS
+
+    kwargs = receive_kwargs(desk_officer, org, person)
+    kwargs["form_data"] = {"quan_he": "ban", "cam_doan": True}
+    with pytest.raises(ValidationError) as info:
+        dossier_receive(**kwargs)
+    declaration = [e for e in info.value.error_list if e.code == "declaration"]
+    assert [e.message for e in declaration] == [
+        "Declaration › Trẻ được đăng ký khai sinh: Enter “Họ, chữ đệm và tên”.",
+        "Declaration › Trẻ được đăng ký khai sinh: Enter “Ngày sinh”.",
+        "Declaration: Choose one of the values offered for “Quan hệ với trẻ”.",
+    ]
+    assert not Dossier.objects.exists() and not stored_files(media_root)
+
+    # The answers decide the conditional components: married parents bring their marriage certificate.
+    kwargs["form_data"] = {**BIRTH_ANSWERS, "cha_me_da_ket_hon": True}
+    with pytest.raises(ValidationError, match=r"make “Giấy chứng nhận kết hôn của cha mẹ” \(TP2\) required"):
+        dossier_receive(**kwargs)
+    kwargs["files"] = {**kwargs["files"], "TP2": [("ket-hon.pdf", PDF)]}
+    assert dossier_receive(**kwargs).form_data == kwargs["form_data"]
+
+
+def test_a_dossier_from_the_national_portal_keeps_its_own_declaration(
+    eform_catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    kwargs = receive_kwargs(desk_officer, org, person)
+    kwargs["channel"] = "national_portal"
+    dossier = dossier_receive(**kwargs)
+    assert dossier.form_data == {"child_name": "Nguyễn Văn Bình"}
