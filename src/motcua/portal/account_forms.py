@@ -1,0 +1,119 @@
+"""Forms of the account pages. They shape input; the rules are in ``motcua.accounts.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DescribedForm(forms.Form):
+    """Points each field with an error at its help and its error text (``aria-describedby``), so a screen
+    reader announces why the field was refused (the ids are those of ``portal/accounts/_field.html``)."""
+
+    def add_error(self, field: Any, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                ids.insert(0, f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class PasswordPairMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not too close to your name or contact."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+CONTACT_HELP = _("A mobile number (we send the code by SMS) or an e-mail address (we send it by e-mail).")
+
+
+class CitizenRegistrationForm(DescribedForm, PasswordPairMixin):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    id_number = forms.CharField(
+        label=_("Citizen ID number"),
+        max_length=12,
+        help_text=_("12 digits, as on your citizen ID card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    contact = forms.CharField(label=_("Mobile number or e-mail"), max_length=254, help_text=CONTACT_HELP)
+    field_order = ("full_name", "id_number", "date_of_birth", "contact", "password1", "password2")
+
+
+class OrganisationRegistrationForm(DescribedForm, PasswordPairMixin):
+    full_name = forms.CharField(label=_("Organisation name"), max_length=200)
+    tax_code = forms.CharField(
+        label=_("Tax code"),
+        max_length=14,
+        help_text=_("10 digits, or 10 digits-3 digits for a branch."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    representative = forms.CharField(label=_("Legal representative"), max_length=200)
+    contact = forms.CharField(label=_("Mobile number or e-mail"), max_length=254, help_text=CONTACT_HELP)
+    field_order = ("full_name", "tax_code", "representative", "contact", "password1", "password2")
+
+
+class CodeForm(DescribedForm):
+    code = forms.CharField(
+        label=_("Code"),
+        min_length=6,
+        max_length=6,
+        help_text=_("The 6 digits we sent you."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class LoginForm(DescribedForm):
+    identifier = forms.CharField(
+        label=_("E-mail, phone number, ID number or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ForgotForm(DescribedForm):
+    identifier = forms.CharField(
+        label=_("E-mail, phone number, ID number or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class ResetForm(DescribedForm, PasswordPairMixin):
+    code = forms.CharField(
+        label=_("Code"),
+        min_length=6,
+        max_length=6,
+        help_text=_("The 6 digits sent to your verified phone or e-mail."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    field_order = ("code", "password1", "password2")
