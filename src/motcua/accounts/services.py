@@ -488,12 +488,17 @@ def password_reset_complete(
         validate_password(password, user=user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
+    # One message for every failure, the same as when no account matched: the page must not tell a stranger
+    # that the identifier they typed belongs to someone.
+    refused = ValidationError(
+        {"code": [_("The code is wrong or no longer valid: check it, or ask for a new one.")]}, code="code_wrong"
+    )
     if user is None:
-        raise ValidationError({"code": [_("The code is wrong.")]}, code="code_wrong")
+        raise refused
     try:
         contact_code_check(user, CodePurpose.PASSWORD_RESET, code, now=now)
     except ValidationError as exc:
-        raise ValidationError({"code": exc.messages}) from exc
+        raise refused from exc
     user.set_password(password)
     user.save(update_fields=["password"])
     LoginFailure.objects.filter(account_key=f"user:{user.pk}").delete()
