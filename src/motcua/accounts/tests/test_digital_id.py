@@ -229,7 +229,10 @@ OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
             "dated in the future",
         ),
         (lambda c: id_token_sign({**c, "id_number": "123"}), "valid citizen ID number"),
-        (lambda c: jwt.encode(c, "a-shared-secret-of-thirty-two-bytes!", algorithm="HS256"), "not signed as required"),
+        (
+            lambda c: jwt.encode(c, "a-shared-secret-of-thirty-two-bytes!", algorithm="HS256"),
+            "not signed as required",
+        ),
     ],
     ids=[
         "nonce",
