@@ -51,14 +51,18 @@ class ClientTransport:
         self.client = Client()
         self.calls: list[tuple[str, str]] = []
 
+    # The nested request runs in the caller's thread: its locale middleware would switch the language of the
+    # page being rendered, which a separate server never does.
     def get(self, url: str, headers: Mapping[str, str]) -> tuple[int, bytes]:
         self.calls.append(("GET", url))
-        response = self.client.get(local(url), headers=dict(headers))
+        with translation.override(translation.get_language()):
+            response = self.client.get(local(url), headers=dict(headers))
         return response.status_code, response.content
 
     def post_form(self, url: str, data: Mapping[str, str], headers: Mapping[str, str]) -> tuple[int, bytes]:
         self.calls.append(("POST", url))
-        response = self.client.post(local(url), dict(data), headers=dict(headers))
+        with translation.override(translation.get_language()):
+            response = self.client.post(local(url), dict(data), headers=dict(headers))
         return response.status_code, response.content
 
 

@@ -66,7 +66,7 @@ def test_a_citizen_without_an_account_gets_one_from_the_digital_id(
     assert ("GET", "/gia-lap/vneid/.well-known/openid-configuration") in paths
     assert ("POST", "/gia-lap/vneid/token/") in paths and ("GET", "/gia-lap/vneid/jwks/") in paths
     # A second login finds the same account.
-    again = Client()
+    again = Client(headers={"accept-language": "en"})
     assert vneid_login(again, HUONG).status_code == 302
     assert User.objects.filter(id_number=HUONG).count() == 1
 
@@ -161,7 +161,7 @@ def test_the_token_endpoint_wants_the_client_secret_and_the_pkce_verifier(
         "code": code,
         "redirect_uri": "http://127.0.0.1:8000/dang-nhap/vneid/callback/",
     }
-    server = Client()
+    server = Client(headers={"accept-language": "en"})
     no_secret = server.post(
         "/gia-lap/vneid/token/", {**form, "client_id": "motcua-cong-dich-vu-cong", "client_secret": "x"}
     )

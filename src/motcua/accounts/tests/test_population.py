@@ -109,7 +109,7 @@ def test_only_receiving_officers_may_query_the_population_database(
 def test_the_look_up_is_a_post_with_the_csrf_token(
     desk_officer: Any, citizens: list[SimulatedCitizen]
 ) -> None:
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     browser.force_login(desk_officer)
     assert browser.get("/mot-cua/tiep-nhan/tra-cuu-dan-cu/", {"so_dinh_danh": MINH}).status_code == 405
     assert browser.post("/mot-cua/tiep-nhan/tra-cuu-dan-cu/", {"so_dinh_danh": MINH}).status_code == 403
@@ -150,6 +150,8 @@ def test_the_reception_form_offers_the_look_up_next_to_the_id_number(
     version = Procedure.objects.get(national_code="1.001193").current_version
     assert version is not None
     client.force_login(desk_officer)
-    page = client.get("/mot-cua/tiep-nhan/", {"don_vi": org["desk"].pk, "thu_tuc": version.pk}).content.decode()
+    page = client.get(
+        "/mot-cua/tiep-nhan/", {"don_vi": org["desk"].pk, "thu_tuc": version.pk}
+    ).content.decode()
     assert 'data-population-url="/mot-cua/tiep-nhan/tra-cuu-dan-cu/"' in page
     assert "backoffice/population.js" in page
