@@ -491,7 +491,8 @@ def password_reset_complete(
     # One message for every failure, the same as when no account matched: the page must not tell a stranger
     # that the identifier they typed belongs to someone.
     refused = ValidationError(
-        {"code": [_("The code is wrong or no longer valid: check it, or ask for a new one.")]}, code="code_wrong"
+        {"code": [_("The code is wrong or no longer valid: check it, or ask for a new one.")]},
+        code="code_wrong",
     )
     if user is None:
         raise refused

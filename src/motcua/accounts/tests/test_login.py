@@ -215,7 +215,7 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client: Client
     unverified = User.objects.create_user(
         "cd-x", password=PASSWORD, kind=AccountKind.CITIZEN, phone="0987654321"
     )
-    answers = []
+    answers: list[Any] = []
     for identifier in (MINH, "nobody@example.vn", "0987654321"):
         visitor = Client(headers={"accept-language": "en"})
         response = visitor.post("/quen-mat-khau/", {"identifier": identifier}, follow=True)
