@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.dossiers.validators import citizen_id_check, tax_code_check
+
 
 class DescribedForm(forms.Form):
     """Points each field with an error at its help and its error text (``aria-describedby``), so a screen
@@ -63,6 +65,13 @@ class CitizenRegistrationForm(DescribedForm, PasswordPairMixin):
     contact = forms.CharField(label=_("Mobile number or e-mail"), max_length=254, help_text=CONTACT_HELP)
     field_order = ("full_name", "id_number", "date_of_birth", "contact", "password1", "password2")
 
+    def clean_id_number(self) -> str:
+        # The form of the number is told at once; its consistency with the date of birth and whether another
+        # account holds it are checked by the service.
+        value: str = self.cleaned_data["id_number"].strip()
+        citizen_id_check(value)
+        return value
+
 
 class OrganisationRegistrationForm(DescribedForm, PasswordPairMixin):
     full_name = forms.CharField(label=_("Organisation name"), max_length=200)
@@ -75,6 +84,11 @@ class OrganisationRegistrationForm(DescribedForm, PasswordPairMixin):
     representative = forms.CharField(label=_("Legal representative"), max_length=200)
     contact = forms.CharField(label=_("Mobile number or e-mail"), max_length=254, help_text=CONTACT_HELP)
     field_order = ("full_name", "tax_code", "representative", "contact", "password1", "password2")
+
+    def clean_tax_code(self) -> str:
+        value: str = self.cleaned_data["tax_code"].strip()
+        tax_code_check(value)
+        return value
 
 
 class CodeForm(DescribedForm):
