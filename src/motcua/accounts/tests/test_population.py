@@ -155,3 +155,12 @@ def test_the_reception_form_offers_the_look_up_next_to_the_id_number(
     ).content.decode()
     assert 'data-population-url="/mot-cua/tiep-nhan/tra-cuu-dan-cu/"' in page
     assert "backoffice/population.js" in page
+
+
+def test_the_demo_citizens_have_well_formed_id_numbers(citizens: list[SimulatedCitizen]) -> None:
+    from motcua.dossiers.validators import citizen_id_check
+
+    assert len(citizens) == 10
+    for person in citizens:
+        citizen_id_check(person.id_number, person.date_of_birth, person.sex)
+        assert person.commune_code.isdigit() and len(person.commune_code) == 5
