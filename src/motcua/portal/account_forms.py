@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.models import User
+from motcua.accounts.services import contact_parse
 from motcua.dossiers.validators import citizen_id_check, tax_code_check
 
 
@@ -43,13 +47,38 @@ class PasswordPairMixin(forms.Form):
         data = super().clean() or {}
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
+        if data.get("password1"):
+            try:
+                validate_password(data["password1"], user=self.password_user())
+            except ValidationError as exc:
+                self.add_error("password1", exc)
         return data
+
+    def password_user(self) -> User | None:
+        """The account the password is for, so that it is not too close to its name or contact."""
+        return None
+
+
+class ContactMixin(forms.Form):
+    def clean_contact(self) -> str:
+        # Told together with the other fields; the service checks it again with whether it is taken.
+        contact: str = self.cleaned_data["contact"]
+        contact_parse(contact)
+        return contact
+
+    def password_user(self) -> User | None:
+        contact = self.cleaned_data.get("contact", "")
+        return User(
+            full_name=self.cleaned_data.get("full_name", ""),
+            email=contact if "@" in contact else "",
+            phone=contact if "@" not in contact else "",
+        )
 
 
 CONTACT_HELP = _("A mobile number (we send the code by SMS) or an e-mail address (we send it by e-mail).")
 
 
-class CitizenRegistrationForm(DescribedForm, PasswordPairMixin):
+class CitizenRegistrationForm(DescribedForm, ContactMixin, PasswordPairMixin):
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -73,7 +102,7 @@ class CitizenRegistrationForm(DescribedForm, PasswordPairMixin):
         return value
 
 
-class OrganisationRegistrationForm(DescribedForm, PasswordPairMixin):
+class OrganisationRegistrationForm(DescribedForm, ContactMixin, PasswordPairMixin):
     full_name = forms.CharField(label=_("Organisation name"), max_length=200)
     tax_code = forms.CharField(
         label=_("Tax code"),

@@ -249,3 +249,15 @@ def test_a_new_code_waits_for_the_resend_interval_and_voids_the_old_one(client: 
 def test_the_verify_page_without_a_pending_registration_sends_to_login(client: Client, db: Any) -> None:
     response = client.get("/dang-ky/xac-thuc/")
     assert response.status_code == 302 and response["Location"] == "/dang-nhap/"
+
+
+def test_every_problem_of_a_registration_is_told_at_once(client: Client, db: Any) -> None:
+    response = client.post(
+        "/dang-ky/",
+        {**CITIZEN, "id_number": "1234", "contact": "0912", "password1": "abc", "password2": "abc"},
+    )
+    errors = response.context["form"].errors
+    assert {"id_number", "contact", "password1"} <= set(errors)
+    page = response.content.decode()
+    assert 'aria-describedby="id_id_number_helptext id_id_number_error"' in page
+    assert 'id="id_id_number_error"' in page
