@@ -66,6 +66,11 @@ def test_demo_accounts_cover_every_role(demo: str) -> None:
     assert multi.exists()
     assert "MotCua@2026" in demo and "tiepnhan" in demo and "giamsat" in demo
     assert User.objects.get(username="quantri.tuphap").check_password("MotCua@2026")
+    # Applicant accounts: verified citizens of the population simulator, and an organisation.
+    assert "congdan.minh" in demo and "doanhnghiep.kinhbac" in demo
+    minh = User.objects.get(username="congdan.minh")
+    assert minh.id_verified_at is not None and minh.phone_verified_at is not None
+    assert minh.check_password("MotCua@2026")
 
 
 def test_demo_seed_twice_changes_nothing(demo: str, capsys: Any) -> None:

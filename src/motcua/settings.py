@@ -179,7 +179,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+# One login page for officers and applicants (e-mail, phone, ID number or username; or the digital ID).
+LOGIN_URL = "portal:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -329,3 +330,45 @@ MOTCUA_VNPAY_API_URL = os.environ.get(
 # "{yy}" in the series stands for the two-digit year of issue. Numbers run per series and year.
 MOTCUA_RECEIPT_TEMPLATE = os.environ.get("MOTCUA_RECEIPT_TEMPLATE", "01BLP0-001")
 MOTCUA_RECEIPT_SERIES = os.environ.get("MOTCUA_RECEIPT_SERIES", "BL-{yy}E")
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """``N/S``: at most N events per window of S seconds."""
+    raw = os.environ.get(name, default)
+    try:
+        limit, window = (int(part) for part in raw.split("/"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must look like {default} (events per seconds), got {raw!r}"
+        ) from exc
+    if limit < 1 or window < 1:
+        raise ImproperlyConfigured(f"{name} must have a positive count and window, got {raw!r}")
+    return limit, window
+
+
+# Applicant accounts: one-time codes sent to a phone or e-mail (registration, password reset) stay valid this
+# many seconds, and a new one may be asked for after the resend interval. Failed logins are throttled per
+# account and per client address ("N/S": N failures within S seconds lock further tries until the window
+# has passed).
+MOTCUA_ACCOUNT_CODE_SECONDS = int(os.environ.get("MOTCUA_ACCOUNT_CODE_SECONDS", "600"))
+MOTCUA_ACCOUNT_CODE_RESEND_SECONDS = int(os.environ.get("MOTCUA_ACCOUNT_CODE_RESEND_SECONDS", "60"))
+MOTCUA_LOGIN_ACCOUNT_RATE = env_rate("MOTCUA_LOGIN_ACCOUNT_RATE", "5/900")
+MOTCUA_LOGIN_IP_RATE = env_rate("MOTCUA_LOGIN_IP_RATE", "30/900")
+
+# Digital-ID login (VNeID-style OpenID Connect). "vneid_simulator": MotCua's own simulated provider under
+# /gia-lap/vneid/ (its issuer, client and keys are built in); "oidc": a real provider described by the
+# variables below. The claim names of the ID number, name and date of birth are the provider's.
+MOTCUA_OIDC_PROVIDER = os.environ.get("MOTCUA_OIDC_PROVIDER", "vneid_simulator")
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile").split()
+MOTCUA_OIDC_CLAIM_ID_NUMBER = os.environ.get("MOTCUA_OIDC_CLAIM_ID_NUMBER", "id_number")
+MOTCUA_OIDC_CLAIM_NAME = os.environ.get("MOTCUA_OIDC_CLAIM_NAME", "name")
+MOTCUA_OIDC_CLAIM_BIRTHDATE = os.environ.get("MOTCUA_OIDC_CLAIM_BIRTHDATE", "birthdate")
+
+# Population database (CSDLQG về dân cư): "simulator" (demo citizens in MotCua's own table) or "http" (a
+# look-up service at MOTCUA_POPULATION_URL, authenticated with a bearer token; see docs/accounts.md).
+MOTCUA_POPULATION_PROVIDER = os.environ.get("MOTCUA_POPULATION_PROVIDER", "simulator")
+MOTCUA_POPULATION_URL = os.environ.get("MOTCUA_POPULATION_URL", "").rstrip("/")
+MOTCUA_POPULATION_TOKEN = os.environ.get("MOTCUA_POPULATION_TOKEN", "")

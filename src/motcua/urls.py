@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.signing.urls")),
     path("", include("motcua.digitisation.urls")),
     path("", include("motcua.payments.urls")),
+    path("", include("motcua.integrations.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -31,10 +31,10 @@ def signed_in(browser: Any, base: str, username: str) -> Any:
     """A fresh browser context (its own cookies) signed in as ``username`` through the login page."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
-    page.goto(f"{base}/quan-tri/login/?next=/mot-cua/")
-    page.fill("input[name=username]", username)
+    page.goto(f"{base}/dang-nhap/?next=/mot-cua/")
+    page.fill("input[name=identifier]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("[type=submit]")
+    page.click("form.account-card [type=submit]")
     page.wait_for_url("**/mot-cua/ho-so/**")
     return page
 

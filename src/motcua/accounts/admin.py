@@ -11,10 +11,24 @@ from .models import ApiToken, User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Contact"), {"fields": ("full_name", "phone")}),
+        (_("Contact"), {"fields": ("full_name", "phone", "email_verified_at", "phone_verified_at")}),
+        (
+            _("Applicant"),
+            {
+                "fields": (
+                    "kind",
+                    "id_number",
+                    "id_verified_at",
+                    "date_of_birth",
+                    "tax_code",
+                    "representative",
+                )
+            },
+        ),
     )
-    list_display = ("username", "full_name", "email", "is_staff", "is_active")
-    search_fields = ("username", "full_name", "email")
+    list_display = ("username", "full_name", "kind", "email", "is_staff", "is_active")
+    list_filter = ("kind", "is_staff", "is_active")
+    search_fields = ("username", "full_name", "email", "phone", "id_number", "tax_code")
     inlines = (StaffRoleInline,)
 
 

@@ -25,6 +25,7 @@ class User(AbstractUser):
     id_verified_at = models.DateTimeField(_("ID number verified at"), null=True, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    representative = models.CharField(_("legal representative"), max_length=200, blank=True)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
 
@@ -36,6 +37,12 @@ class User(AbstractUser):
                 name="accounts_verified_id_number_unique",
             )
         ]
+        # Login looks an account up by e-mail, phone or ID number (kept lower-case / digits only).
+        indexes = [
+            models.Index(fields=("email",), name="accounts_user_email"),
+            models.Index(fields=("phone",), name="accounts_user_phone"),
+            models.Index(fields=("id_number",), name="accounts_user_id_number"),
+        ]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
@@ -45,6 +52,60 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def contact_verified(self) -> bool:
+        return self.email_verified_at is not None or self.phone_verified_at is not None
+
+
+class CodePurpose(models.TextChoices):
+    VERIFY_CONTACT = "verify_contact", _("Verify the phone number or e-mail")
+    PASSWORD_RESET = "password_reset", _("Reset the password")
+
+
+class ContactCode(models.Model):
+    """A one-time code sent to an applicant's phone (SMS) or e-mail: it proves the contact at registration
+    and replaces the forgotten password. Only an HMAC of the code is kept; a new code voids the older ones."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="contact_codes", verbose_name=_("user")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=CodePurpose.choices)
+    channel = models.CharField(_("channel"), max_length=10)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=("user", "purpose", "created_at"), name="accounts_code_user")]
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept to throttle guessing per account and per client address (the counts are
+    read over a sliding window on the two indexes)."""
+
+    at = models.DateTimeField(_("at"))
+    account_key = models.CharField(_("account"), max_length=80)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=("account_key", "at"), name="accounts_failure_account"),
+            models.Index(fields=("ip", "at"), name="accounts_failure_ip"),
+        ]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.account_key}"
 
 
 class ApiToken(models.Model):

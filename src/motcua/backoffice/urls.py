@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import online, views
+from . import online, population, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tiep-nhan/", views.reception, name="reception"),
+    path("tiep-nhan/tra-cuu-dan-cu/", population.population_lookup, name="population-lookup"),
     path("ho-so/", views.inbox, name="inbox"),
     path("truc-tuyen/", online.queue, name="online-queue"),
     path("truc-tuyen/<int:pk>/", online.submission_detail, name="online-submission"),

@@ -90,7 +90,11 @@ def _applicant_account(user: AnyUser) -> User:
 
 
 def applicant_defaults(user: User) -> dict[str, Any]:
-    """What the declaration's applicant part starts with: the account's own (verified) details."""
+    """What the declaration's applicant part starts with: the account's own (verified) details and, for a
+    verified ID number, the population database's record (sex, permanent address and its commune), so the
+    applicant does not type again what the State already knows (NĐ 224/2026, "provide information once")."""
+    from motcua.accounts.selectors import population_record_of
+
     data: dict[str, Any] = {
         "full_name": user.full_name,
         "phone": user.phone,
@@ -98,9 +102,18 @@ def applicant_defaults(user: User) -> dict[str, Any]:
     }
     if user.kind == "organisation":
         data["tax_code"] = user.tax_code
-    else:
-        data["id_number"] = user.id_number
-        data["date_of_birth"] = user.date_of_birth.isoformat() if user.date_of_birth else ""
+        data["representative"] = user.representative
+        return data
+    data["id_number"] = user.id_number
+    data["date_of_birth"] = user.date_of_birth.isoformat() if user.date_of_birth else ""
+    record = population_record_of(user)
+    if record is not None:
+        data["full_name"] = record.full_name
+        data["date_of_birth"] = record.date_of_birth.isoformat()
+        data["sex"] = record.sex
+        data["address"] = record.permanent_address
+        if AdministrativeUnit.objects.filter(code=record.commune_code, parent__isnull=False).exists():
+            data["commune"] = record.commune_code
     return data
 
 

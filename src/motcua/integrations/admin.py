@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Notification, SimulatedMessage
+from .models import Notification, SimulatedCitizen, SimulatedMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,3 +32,11 @@ class SimulatedMessageAdmin(ReadOnlyAdmin):
     list_display = ("sent_at", "channel", "recipient", "reference", "body")
     list_filter = ("channel",)
     search_fields = ("recipient", "reference", "body")
+
+
+@admin.register(SimulatedCitizen)
+class SimulatedCitizenAdmin(admin.ModelAdmin):
+    """The population-database simulator's people: an administrator may add demo citizens."""
+
+    list_display = ("id_number", "full_name", "date_of_birth", "sex", "commune_code")
+    search_fields = ("id_number", "full_name")

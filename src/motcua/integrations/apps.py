@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the contrib packages registers their plugins.
-        from .notifications import contrib_load
+        from . import identity, notifications, population
 
-        contrib_load()
+        for kind in (notifications, identity, population):
+            kind.contrib_load()

@@ -57,3 +57,46 @@ class SimulatedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}"
+
+
+class SimulatedCitizen(models.Model):
+    """A person of the population-database simulator (CSDLQG về dân cư, mô phỏng): the demo's and the tests'
+    stand-in for the national register, also the people who can log in at the digital-ID simulator."""
+
+    id_number = models.CharField(_("ID number"), max_length=12, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=10)
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True)
+    permanent_address = models.CharField(_("permanent address"), max_length=255)
+    commune_code = models.CharField(_("commune code"), max_length=10)
+
+    class Meta:
+        ordering = ("full_name", "id")
+        verbose_name = _("simulated citizen")
+        verbose_name_plural = _("simulated citizens (population database)")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.id_number})"
+
+
+class SimulatedAuthorization(models.Model):
+    """An authorization code issued by the digital-ID simulator: single use, short-lived, bound to the
+    client, the redirect address and the PKCE challenge of the request that obtained it."""
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    client_id = models.CharField(max_length=100)
+    redirect_uri = models.CharField(max_length=1000)
+    code_challenge = models.CharField(max_length=128)
+    nonce = models.CharField(max_length=255)
+    scope = models.CharField(max_length=255)
+    citizen = models.ForeignKey(SimulatedCitizen, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("simulated digital-ID authorization")
+        verbose_name_plural = _("simulated digital-ID authorizations")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.created_at:%Y-%m-%d %H:%M}"

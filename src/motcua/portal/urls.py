@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import datastore, online, views
+from . import accounts, datastore, online, views
 
 app_name = "portal"
 
@@ -20,6 +20,18 @@ urlpatterns = [
     path("nop-ho-so/<uuid:key>/nop/", online.submit, name="online-submit"),
     path("nop-ho-so/<uuid:key>/rut/", online.withdraw, name="online-withdraw"),
     path("nop-ho-so/<uuid:key>/tep/<int:file_id>/", online.submission_file, name="online-file"),
+    # Accounts (officers log in here too: LOGIN_URL).
+    path("dang-ky/", accounts.register, name="register"),
+    path("dang-ky/xac-thuc/", accounts.register_verify, name="register-verify"),
+    path("dang-nhap/", accounts.login_view, name="login"),
+    path("dang-nhap/vneid/", accounts.vneid_start, name="vneid-start"),
+    path("dang-nhap/vneid/callback/", accounts.vneid_callback, name="vneid-callback"),
+    path("dang-xuat/", accounts.logout_view, name="logout"),
+    path("quen-mat-khau/", accounts.password_forgot, name="password-forgot"),
+    path("quen-mat-khau/dat-lai/", accounts.password_reset, name="password-reset"),
+    path("tai-khoan/", accounts.account, name="account"),
+    path("tai-khoan/mat-khau/", accounts.password_change, name="password-change"),
+    path("tai-khoan/lien-ket-vneid/", accounts.vneid_link, name="vneid-link"),
     path("ho-so-cua-toi/", online.my_dossiers, name="my-dossiers"),
     # The personal data store (kho dữ liệu cá nhân): the account's own documents only.
     path("kho-du-lieu/", datastore.store, name="datastore"),

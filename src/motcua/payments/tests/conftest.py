@@ -33,7 +33,7 @@ class ClientTransport:
     """Sends what the gateway and the simulator would send over HTTP to the test client."""
 
     def __init__(self) -> None:
-        self.client = Client()
+        self.client = Client(headers={"accept-language": "en"})
         self.calls: list[tuple[str, str]] = []
 
     def _path(self, url: str) -> str:

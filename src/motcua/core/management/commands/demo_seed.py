@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from motcua.accounts.demo import demo_applicant_accounts, demo_applicants_create
 from motcua.catalog.demo_templates import declaration_docx
 from motcua.catalog.models import Procedure
 from motcua.catalog.transfer import catalog_import
 from motcua.dossiers.demo import demo_dossiers_create
 from motcua.geo.services import units_load_two_tier
+from motcua.integrations.population.contrib.simulator.demo import demo_citizens_create
 from motcua.org.demo import DEMO_PASSWORD, demo_accounts, demo_organisation_create
 from motcua.org.models import Agency
 from motcua.payments.demo import demo_payments_create
@@ -49,6 +51,8 @@ class Command(BaseCommand):
                 report = units_load_two_tier()
                 self.stdout.write(_("Administrative units: %(n)d created.") % {"n": report.created})
                 demo_organisation_create()
+                citizens = demo_citizens_create()
+                demo_applicants_create()
                 raw = DEMO_CATALOG.read_text(encoding="utf-8")
                 catalog_report = catalog_import(raw, template_files=demo_template_files(json.loads(raw)))
                 # Step names of the default processes are data: create them in Vietnamese.
@@ -58,6 +62,13 @@ class Command(BaseCommand):
                 dossiers = demo_dossiers_create()
                 signing = demo_signing_create()
                 payments = demo_payments_create()
+            self.stdout.write(
+                _(
+                    "Population database simulator: %(n)d demo citizens (they log in at the digital-ID simulator "
+                    "with the demo password)."
+                )
+                % {"n": citizens}
+            )
             self.stdout.write(
                 _("Demo catalog: %(p)d procedures, %(v)d versions.")
                 % {"p": catalog_report.procedures_created, "v": catalog_report.versions_created}
@@ -94,6 +105,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for account in demo_accounts():
+            self.stdout.write(f"  {account.username:<22} {account.full_name:<20} {account.roles}")
+        self.stdout.write(_("Applicant accounts (portal log-in at /dang-nhap/):"))
+        for account in demo_applicant_accounts():
             self.stdout.write(f"  {account.username:<22} {account.full_name:<20} {account.roles}")
         self.stdout.write("")
         self.stdout.write(

@@ -1,0 +1,107 @@
+"""Fixtures of the account tests: English messages, the population simulator's demo citizens, and the
+identity/population plugins' HTTP routed to Django's test client instead of the network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone, translation
+
+from motcua.accounts.models import AccountKind, User
+from motcua.integrations.models import SimulatedCitizen
+from motcua.integrations.population.contrib.simulator.demo import demo_citizens_create
+from motcua.integrations.transport import transport_use
+
+PASSWORD = "Hoa-Sen-2026!"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    # The password-reset rate limit counts in the cache: each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def local(url: str) -> str:
+    """An absolute address of this site as a test-client path."""
+    assert url.startswith(settings.MOTCUA_PUBLIC_URL) or url.startswith("/"), url
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class ClientTransport:
+    """Server-to-server HTTP of the adapters (token endpoint, discovery, JWKS, population look-ups) sent to
+    a test client of its own, as the real network would carry it — not through the browser's session."""
+
+    def __init__(self) -> None:
+        self.client = Client()
+        self.calls: list[tuple[str, str]] = []
+
+    # The nested request runs in the caller's thread: its locale middleware would switch the language of the
+    # page being rendered, which a separate server never does.
+    def get(self, url: str, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        self.calls.append(("GET", url))
+        with translation.override(translation.get_language()):
+            response = self.client.get(local(url), headers=dict(headers))
+        return response.status_code, response.content
+
+    def post_form(self, url: str, data: Mapping[str, str], headers: Mapping[str, str]) -> tuple[int, bytes]:
+        self.calls.append(("POST", url))
+        with translation.override(translation.get_language()):
+            response = self.client.post(local(url), dict(data), headers=dict(headers))
+        return response.status_code, response.content
+
+
+@pytest.fixture(autouse=True)
+def http() -> Iterator[ClientTransport]:
+    with transport_use(ClientTransport()) as used:
+        assert isinstance(used, ClientTransport)
+        yield used
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def citizens(db: Any) -> list[SimulatedCitizen]:
+    demo_citizens_create()
+    return list(SimulatedCitizen.objects.order_by("id_number"))
+
+
+MINH = "024085001201"  # Nguyễn Văn Minh, born 12/03/1985, Phường Bắc Giang (07210)
+HUONG = "024190002302"  # Trần Thị Hương, born 25/07/1990, Phường Đa Mai (07228)
+
+
+def query_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def verified_citizen(username: str = "an", *, id_number: str = MINH, **extra: Any) -> User:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "kind": AccountKind.CITIZEN,
+        "full_name": "Nguyễn Văn Minh",
+        "id_number": id_number,
+        "id_verified_at": now,
+        "date_of_birth": date(1985, 3, 12),
+        "phone": "0912000111",
+        "phone_verified_at": now,
+    }
+    values.update(extra)
+    return User.objects.create_user(username, password=PASSWORD, **values)
