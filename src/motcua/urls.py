@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.signing.urls")),
     path("", include("motcua.digitisation.urls")),
     path("", include("motcua.payments.urls")),
+    # Before the portal's /ho-so-cua-toi/<code>/… pages and the back office.
+    path("", include("motcua.feedback.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]
