@@ -1,9 +1,9 @@
 """Reads of the satisfaction ratings: figures per agency and per officer over a period, and the lists of
 ratings behind them, scoped by ``motcua.org.scoping`` (capability ``ratings_view``).
 
-Each table is one aggregate query (``GROUP BY`` over the period's range of the ``rating_agency_period`` or
-``rating_officer_agency`` index), whatever the number of ratings; the lists page by keyset on
-``(created_at, id)``. An agency's figures are its ratings as the competent agency; an officer's are the
+Each table is one aggregate query grouped by ids (over the period's range of the ``rating_agency_period`` or
+``rating_officer_agency`` index, or the whole table when the period covers most of it) and one query per kind
+of name shown, whatever the number of ratings; the lists page by keyset on ``(created_at, id)``. An agency's figures are its ratings as the competent agency; an officer's are the
 ratings of the dossiers they received, handled or returned, counted in the agency where they acted.
 """
 
@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from motcua.accounts.models import User
 from motcua.org.models import Agency
 from motcua.org.scoping import AnyUser, Capability, agencies_for, can, is_global
 
@@ -138,13 +139,19 @@ class OfficerFigure:
 
 
 def _scoped(qs: QuerySet[Any], column: str, user: AnyUser, agency: Agency | None) -> QuerySet[Any]:
-    """``qs`` limited to the rows whose ``column`` (an agency) is in the user's scope, and below ``agency``."""
+    """``qs`` limited to the rows whose ``column`` (an agency) is in the user's scope, and below ``agency``.
+
+    Both are subqueries on the agency table: the grouped query itself joins nothing."""
     scope = rating_scope(user)
     if scope is not None:
         qs = qs.filter(**{f"{column}__in": scope.values("pk")})
     if agency is not None:
-        qs = qs.filter(**{f"{column}__path__startswith": agency.path})
+        qs = qs.filter(**{f"{column}__in": Agency.objects.filter(path__startswith=agency.path).values("pk")})
     return qs
+
+
+def _cap(rows: list[Any], limit: int | None) -> list[Any]:
+    return rows if limit is None else rows[: limit + 1]
 
 
 def agency_figures(
@@ -152,85 +159,86 @@ def agency_figures(
 ) -> list[AgencyFigure]:
     """Per competent agency of the scope (below ``agency`` when given), in tree order: the number of
     ratings, the sum of their totals and of each index, and how many were "not satisfied"
-    (total below ``MOTCUA_RATING_SATISFIED_MIN``). At most ``limit`` + 1 rows (None: all)."""
+    (total below ``MOTCUA_RATING_SATISFIED_MIN``). At most ``limit`` + 1 rows (None: all).
+
+    Two queries: the aggregate grouped by agency id alone (grouping by names would sort the whole period's
+    rows by text), then the names of the few agencies found."""
     low, high = period.bounds()
     qs = _scoped(
         Rating.objects.filter(created_at__gte=low, created_at__lt=high), "competent_agency", user, agency
     )
-    rows = (
-        qs.values(
-            "competent_agency", "competent_agency__code", "competent_agency__name", "competent_agency__path"
-        )
+    rows = list(
+        qs.values("competent_agency")
         .annotate(
             ratings=Count("id"),
             total_sum=Sum("total"),
             not_satisfied=Count("id", filter=Q(total__lt=settings.MOTCUA_RATING_SATISFIED_MIN)),
             **{f"sum_{code}": Sum(code) for code in INDEX_CODES},
         )
-        .order_by("competent_agency__path", "competent_agency")
+        .order_by()
     )
-    if limit is not None:
-        rows = rows[: limit + 1]
+    agencies = Agency.objects.only("code", "name", "path").in_bulk([row["competent_agency"] for row in rows])
+    rows.sort(key=lambda row: (agencies[row["competent_agency"]].path, row["competent_agency"]))
     return [
         AgencyFigure(
             agency_id=row["competent_agency"],
-            code=row["competent_agency__code"],
-            name=row["competent_agency__name"],
+            code=agencies[row["competent_agency"]].code,
+            name=agencies[row["competent_agency"]].name,
             ratings=row["ratings"],
             total_sum=int(row["total_sum"] or 0),
             not_satisfied=row["not_satisfied"],
             index_sums={code: int(row[f"sum_{code}"] or 0) for code in INDEX_CODES},
         )
-        for row in rows
+        for row in _cap(rows, limit)
     ]
 
 
 def officer_figures(
     user: AnyUser, period: Period, agency: Agency | None = None, limit: int | None = TABLE_ROWS
 ) -> list[OfficerFigure]:
-    """Per officer and agency where they acted (in the scope, below ``agency`` when given): the number of
-    ratings, the sums of the totals and of the staff indices, and how many reached the staff threshold."""
+    """Per officer and agency where they acted (in the scope, below ``agency`` when given), in tree order
+    then by name: the number of ratings, the sums of the totals and of the staff indices, and how many
+    reached the staff threshold. Three queries: the aggregate (joined to the ratings for their scores), the
+    officers' and the agencies' names."""
     low, high = period.bounds()
     indices = staff_indices()
     staff = sum((F(f"rating__{index.code}") for index in indices[1:]), start=F(f"rating__{indices[0].code}"))
     qs = _scoped(
         RatingOfficer.objects.filter(created_at__gte=low, created_at__lt=high), "agency", user, agency
     )
-    rows = (
+    rows = list(
         qs.alias(staff=staff)
-        .values(
-            "officer",
-            "officer__username",
-            "officer__full_name",
-            "agency",
-            "agency__code",
-            "agency__name",
-            "agency__path",
-        )
+        .values("officer", "agency")
         .annotate(
             ratings=Count("id"),
             total_sum=Sum("rating__total"),
             staff_sum=Sum("staff"),
             full_duty=Count("id", filter=Q(staff__gte=staff_threshold())),
         )
-        .order_by("agency__path", "officer__full_name", "officer__username", "officer")
+        .order_by()
     )
-    if limit is not None:
-        rows = rows[: limit + 1]
+    officers = User.objects.only("username", "full_name").in_bulk({row["officer"] for row in rows})
+    agencies = Agency.objects.only("code", "name", "path").in_bulk({row["agency"] for row in rows})
+
+    def order(row: dict[str, Any]) -> tuple[str, str, str, int]:
+        officer = officers[row["officer"]]
+        return (agencies[row["agency"]].path, officer.full_name, officer.username, officer.pk)
+
+    rows.sort(key=order)
     return [
         OfficerFigure(
             officer_id=row["officer"],
-            username=row["officer__username"],
-            full_name=row["officer__full_name"],
+            username=officers[row["officer"]].username,
+            full_name=officers[row["officer"]].full_name,
             agency_id=row["agency"],
-            agency_code=row["agency__code"],
-            agency_name=row["agency__name"],
+            agency_code=agencies[row["agency"]].code,
+            agency_name=agencies[row["agency"]].name,
             ratings=row["ratings"],
             total_sum=int(row["total_sum"] or 0),
             staff_sum=int(row["staff_sum"] or 0),
             full_duty=row["full_duty"],
         )
-        for row in rows
+        for row in _cap(rows, limit)
     ]
 
 

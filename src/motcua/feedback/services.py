@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import User
+from motcua.accounts.models import AccountKind, User
 from motcua.documents.timeliness import Timeliness, timeliness
 from motcua.dossiers.models import Channel, Dossier, DossierAction, DossierEvent, DossierStatus
 from motcua.dossiers.online import dossiers_of_applicant
@@ -142,7 +142,7 @@ def rating_officers(dossier: Dossier) -> list[OfficerLink]:
     )
     add(returner, dossier.receiving_unit_id, OfficerPart.RETURN)
     applicants = set(
-        User.objects.filter(pk__in=list(links)).exclude(kind="staff").values_list("pk", flat=True)
+        User.objects.filter(pk__in=list(links)).exclude(kind=AccountKind.STAFF).values_list("pk", flat=True)
     )
     return [link for user_id, link in links.items() if user_id not in applicants]
 
