@@ -69,11 +69,15 @@ def rate(request: HttpRequest, code: str) -> HttpResponseBase:
     )
     if dossier is None:
         raise Http404
+    existing = Rating.objects.filter(dossier=dossier).exists()
+    if existing and request.method != "POST":
+        messages.info(request, _("You have already rated this dossier."))
+        return redirect("portal:my-dossier", code=code)
     ready = dossier.status in RATEABLE_STATUSES
     computed = rating_computed_scores(dossier) if ready else {}
     form = RatingForm(request.POST if request.method == "POST" else None, computed=computed)
-    existing = Rating.objects.filter(dossier=dossier).first()
-    if existing is not None and not (request.method == "POST" and form.is_valid()):
+    if existing and not form.is_valid():
+        # A resent page of an older form: the rating stays what it is.
         messages.info(request, _("You have already rated this dossier."))
         return redirect("portal:my-dossier", code=code)
     errors: list[str] = []
