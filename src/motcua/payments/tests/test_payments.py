@@ -89,7 +89,7 @@ def test_happy_path_start_page_pay_ipn_return(
     db: Any, citizen: User, http: ClientTransport, django_capture_on_commit_callbacks: Any
 ) -> None:
     payment, url = start(citizen)
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.force_login(citizen)
     page = client.get(local(url))
     text = page.content.decode()
@@ -116,7 +116,7 @@ def test_happy_path_start_page_pay_ipn_return(
 
 def test_cancelled_on_the_gateway(db: Any, django_capture_on_commit_callbacks: Any) -> None:
     payment, url = start()
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     back = pay_on_simulator(client, url, django_capture_on_commit_callbacks, choice="huy")
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELLED
@@ -140,7 +140,7 @@ def test_forged_signature_is_refused_and_changes_nothing(db: Any) -> None:
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PENDING
     assert PaymentEvent.objects.filter(verdict="bad_signature").count() == 3
-    response = Client().get("/thanh-toan/ket-qua/?" + urlencode(params))
+    response = Client(headers={"accept-language": "en"}).get("/thanh-toan/ket-qua/?" + urlencode(params))
     assert response.status_code == 400 and "could not be verified" in response.content.decode()
     with pytest.raises(ValidationError):
         payment_return(params)
@@ -187,7 +187,7 @@ def test_unknown_order(db: Any) -> None:
 
 def test_ipn_endpoint_is_csrf_exempt_get_json(db: Any) -> None:
     payment, _url = start()
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     response = client.get("/thanh-toan/ipn/?" + urlencode(ipn_params(payment)))
     assert response.status_code == 200 and response.json() == {"RspCode": "00", "Message": "Confirm Success"}
     assert client.post("/thanh-toan/ipn/").status_code == 405
@@ -225,7 +225,7 @@ def test_reconcile_settles_paid_and_expires_abandoned(
 ) -> None:
     # Paid on the gateway but the IPN was lost: querydr finds it.
     paid, url = start()
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.get(local(url))
     txn = SimulatedTransaction.objects.get()
     with django_capture_on_commit_callbacks(execute=False):  # the IPN never leaves

@@ -62,7 +62,7 @@ def test_numbers_are_sequential_per_series_and_year(db: Any, settings: Any) -> N
 
 def test_receipt_pdf_says_what_was_paid(dossier: Dossier, citizen: User) -> None:
     payment = paid_online(citizen, dossier)
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.force_login(citizen)
     response = client.get(f"/thanh-toan/bien-lai/{payment.order_ref}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -84,7 +84,9 @@ def test_receipt_pdf_says_what_was_paid(dossier: Dossier, citizen: User) -> None
     ):
         assert expected in text, expected
     assert f"/thanh-toan/bien-lai/xac-thuc/{receipt.verify_token}/" in text.replace(" ", "")
-    verify = Client().get(f"/thanh-toan/bien-lai/xac-thuc/{receipt.verify_token}/")
+    verify = Client(headers={"accept-language": "en"}).get(
+        f"/thanh-toan/bien-lai/xac-thuc/{receipt.verify_token}/"
+    )
     assert verify.status_code == 200 and receipt.display_number in verify.content.decode()
     assert "024099012345" not in verify.content.decode()
 
@@ -103,16 +105,16 @@ def test_receipt_download_permissions(dossier: Dossier, citizen: User, org: dict
         (center_specialist, 200),
     ]
     for user, status in cases:
-        client = Client()
+        client = Client(headers={"accept-language": "en"})
         if user is not None:
             client.force_login(user)
         assert client.get(url).status_code == status, user
-    assert Client().get("/thanh-toan/bien-lai/NOPE.pdf").status_code == 404
+    assert Client(headers={"accept-language": "en"}).get("/thanh-toan/bien-lai/NOPE.pdf").status_code == 404
 
 
 def test_cash_at_the_counter(dossier: Dossier, org: dict[str, Agency]) -> None:
     center_officer = User.objects.get(username="center-officer")
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
     client.force_login(center_officer)
     page = client.get(f"/mot-cua/ho-so/{dossier.code}/")
     body = page.content.decode()
@@ -163,7 +165,7 @@ def test_backoffice_list_and_reconcile_button(dossier: Dossier, org: dict[str, A
         items=LINES, payer=PAYER, return_to="/", created_by=None, client_ip="127.0.0.1", agency=org["center"]
     )
     leader = staff("leader", (org["center"], Role.AGENCY_LEADER))
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.force_login(leader)
     body = client.get("/mot-cua/thanh-toan/").content.decode()
     assert body.count("/thanh-toan/bien-lai/") == 1 and body.count("Pending") >= 2
