@@ -133,3 +133,10 @@ def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
     assert dossier.code in page.content.decode()
     detail = client.get(f"/thu-tuc/{dossier.procedure_version.procedure.national_code}/").content.decode()
     assert "<svg" in detail and "Tiếp nhận" in detail
+    from motcua.feedback.models import Rating
+
+    # Most finished or returned dossiers are rated by their applicants, some are left to rate by hand.
+    assert closed.filter(rating__isnull=False).count() >= closed.count() // 2
+    assert closed.filter(rating__isnull=True).exists()
+    assert len(set(Rating.objects.values_list("total", flat=True))) >= 5
+    assert "Đánh giá mẫu" in demo

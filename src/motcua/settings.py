@@ -58,6 +58,29 @@ def parse_office_hours(raw: str) -> list[tuple[time, time]]:
     return sessions
 
 
+def parse_rating_bands(raw: str) -> list[tuple[str, Decimal]]:
+    """Parse ``excellent:15,good:12,…,poor:0`` (rating bands, highest first, the last from 0 so that every
+    average falls in one) into (code, lower bound) pairs."""
+    bands: list[tuple[str, Decimal]] = []
+    try:
+        for item in raw.split(","):
+            code, _sep, value = item.strip().partition(":")
+            bound = Decimal(value.strip())
+            if not code.strip() or not bound.is_finite() or not 0 <= bound <= 18:
+                raise ValueError(item)
+            if bands and (bound >= bands[-1][1] or code.strip() in {c for c, _b in bands}):
+                raise ValueError(item)
+            bands.append((code.strip(), bound))
+    except (ArithmeticError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            "MOTCUA_RATING_BANDS must look like excellent:15,good:12,fair:9,average:6,poor:0 "
+            f"(distinct codes, lower bounds from 18 down to 0), got {raw!r}"
+        ) from exc
+    if not bands or bands[-1][1] != 0:
+        raise ImproperlyConfigured(f"MOTCUA_RATING_BANDS: the last band must start at 0, got {raw!r}")
+    return bands
+
+
 MOTCUA_ENV = os.environ.get("MOTCUA_ENV", "development")
 if MOTCUA_ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured("MOTCUA_ENV must be one of development, production, test")
@@ -106,6 +129,7 @@ INSTALLED_APPS = [
     "motcua.digitisation",
     "motcua.datastore",
     "motcua.payments",
+    "motcua.feedback",
     "motcua.integrations",
     "motcua.audit",
     "motcua.portal",
@@ -307,6 +331,26 @@ try:
     }
 except ArithmeticError as exc:
     raise ImproperlyConfigured("MOTCUA_DIGITISATION_TARGETS must look like province:50,commune:35") from exc
+# Satisfaction ratings (TT 01/2018 Art. 13–15): the bands of an agency's average total out of 18 (the codes
+# are those of ``motcua.feedback.indices.BAND_LABELS``, checked when the app loads).
+MOTCUA_RATING_BANDS = parse_rating_bands(
+    os.environ.get("MOTCUA_RATING_BANDS", "excellent:15,good:12,fair:9,average:6,poor:0")
+)
+# The indices that measure the officers themselves [M] and the score on them from which an officer has done
+# 100% of their duties on a dossier (TT 01/2018 Art. 14–15; see docs/ratings.md). Index codes are checked when
+# the app loads.
+MOTCUA_RATING_STAFF_INDICES = env_list("MOTCUA_RATING_STAFF_INDICES", "agency_time,contacts,attitude")
+try:
+    MOTCUA_RATING_STAFF_THRESHOLD = int(os.environ.get("MOTCUA_RATING_STAFF_THRESHOLD", "5"))
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "MOTCUA_RATING_STAFF_THRESHOLD must be a whole number of points such as 5"
+    ) from exc
+# A rating whose total is below this counts as "not satisfied" (the satisfaction indicator of QĐ 766) [L].
+try:
+    MOTCUA_RATING_SATISFIED_MIN = Decimal(os.environ.get("MOTCUA_RATING_SATISFIED_MIN", "9"))
+except ArithmeticError as exc:
+    raise ImproperlyConfigured("MOTCUA_RATING_SATISFIED_MIN must be a number of points such as 9") from exc
 # Public address of the portal, used in links sent to applicants (SMS, e-mail, QR codes on slips).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Online submissions: at most this many files in one submission (uploads and reused documents together).

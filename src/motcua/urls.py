@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("motcua.digitisation.urls")),
     path("", include("motcua.payments.urls")),
     path("", include("motcua.integrations.urls")),
+    # Before the portal's /ho-so-cua-toi/<code>/… pages and the back office.
+    path("", include("motcua.feedback.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import router as dossier_router
+from motcua.feedback.api import router as rating_router
 from motcua.signing.api import router as verification_router
 from motcua.workdays.api import router as calendar_router
 
@@ -23,3 +24,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", calendar_router)
 api.add_router("/", dossier_router)
 api.add_router("/", verification_router)
+api.add_router("/", rating_router)

@@ -19,4 +19,7 @@ def officer_nav(request: HttpRequest) -> dict[str, Any]:
     def may_sign_results() -> bool:
         return can(request.user, Capability.RESULT_SIGN, None)
 
-    return {"may_sign_results": may_sign_results}
+    def may_view_ratings() -> bool:
+        return can(request.user, Capability.RATINGS_VIEW, None)
+
+    return {"may_sign_results": may_sign_results, "may_view_ratings": may_view_ratings}

@@ -26,19 +26,38 @@ class Capability(StrEnum):
     DOSSIER_REVIEW = "dossier_review"
     RESULT_SIGN = "result_sign"
     MONITOR = "monitor"
+    # Satisfaction ratings (TT 01/2018 Art. 13–15): the figures per agency and per officer, the ratings and
+    # their comments. Leaders and supervisors evaluate with them; an agency administrator reports them.
+    RATINGS_VIEW = "ratings_view"
 
 
 MATRIX: dict[Role, frozenset[Capability]] = {
     Role.RECEPTION_OFFICER: frozenset({Capability.DOSSIER_RECEIVE, Capability.CATALOG_VIEW}),
     Role.SPECIALIST: frozenset({Capability.DOSSIER_PROCESS, Capability.CATALOG_VIEW}),
     Role.HEAD_OF_DIVISION: frozenset(
-        {Capability.DOSSIER_PROCESS, Capability.DOSSIER_REVIEW, Capability.CATALOG_VIEW, Capability.MONITOR}
+        {
+            Capability.DOSSIER_PROCESS,
+            Capability.DOSSIER_REVIEW,
+            Capability.CATALOG_VIEW,
+            Capability.MONITOR,
+            Capability.RATINGS_VIEW,
+        }
     ),
     Role.AGENCY_LEADER: frozenset(
-        {Capability.DOSSIER_REVIEW, Capability.RESULT_SIGN, Capability.CATALOG_VIEW, Capability.MONITOR}
+        {
+            Capability.DOSSIER_REVIEW,
+            Capability.RESULT_SIGN,
+            Capability.CATALOG_VIEW,
+            Capability.MONITOR,
+            Capability.RATINGS_VIEW,
+        }
     ),
-    Role.AGENCY_ADMIN: frozenset({Capability.CATALOG_MANAGE, Capability.CATALOG_VIEW}),
-    Role.PROVINCIAL_SUPERVISOR: frozenset({Capability.CATALOG_VIEW, Capability.MONITOR}),
+    Role.AGENCY_ADMIN: frozenset(
+        {Capability.CATALOG_MANAGE, Capability.CATALOG_VIEW, Capability.RATINGS_VIEW}
+    ),
+    Role.PROVINCIAL_SUPERVISOR: frozenset(
+        {Capability.CATALOG_VIEW, Capability.MONITOR, Capability.RATINGS_VIEW}
+    ),
 }
 
 # request.user is either a real account or the anonymous user; both are accepted everywhere here.

@@ -14,6 +14,7 @@ from motcua.catalog.demo_templates import declaration_docx
 from motcua.catalog.models import Procedure
 from motcua.catalog.transfer import catalog_import
 from motcua.dossiers.demo import demo_dossiers_create
+from motcua.feedback.demo import demo_ratings_create
 from motcua.geo.services import units_load_two_tier
 from motcua.integrations.population.contrib.simulator.demo import demo_citizens_create
 from motcua.org.demo import DEMO_PASSWORD, demo_accounts, demo_organisation_create
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                 dossiers = demo_dossiers_create()
                 signing = demo_signing_create()
                 payments = demo_payments_create()
+                ratings = demo_ratings_create()
             self.stdout.write(
                 _(
                     "Population database simulator: %(n)d demo citizens (they log in at the digital-ID simulator "
@@ -101,6 +103,13 @@ class Command(BaseCommand):
                     "Demo payments: %(o)d paid online (gateway simulator), %(c)d in cash, each with its receipt."
                 )
                 % {"o": payments.online, "c": payments.cash}
+            )
+            self.stdout.write(
+                _(
+                    "Demo ratings: %(n)d finished or returned dossiers rated by their applicants (%(a)d demo "
+                    "applicant accounts created for them)."
+                )
+                % {"n": ratings.rated, "a": ratings.accounts}
             )
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
