@@ -140,3 +140,27 @@ def test_demo_dossiers_and_processes(demo: str, client: Any) -> None:
     assert closed.filter(rating__isnull=True).exists()
     assert len(set(Rating.objects.values_list("total", flat=True))) >= 5
     assert "Đánh giá mẫu" in demo
+
+
+def test_demo_applicants_have_something_on_every_portal_page(demo: str, client: Any) -> None:
+    from motcua.datastore.models import StoredDocument, StoredDocumentKind
+    from motcua.dossiers.models import AttachmentSource, DossierStatus, OnlineSubmission, SubmissionStatus
+
+    minh = User.objects.get(username="congdan.minh")
+    assert set(
+        StoredDocument.objects.filter(holder_number=minh.id_number).values_list("kind", flat=True)
+    ) == {StoredDocumentKind.DIGITISED, StoredDocumentKind.ISSUED}
+    filed = OnlineSubmission.objects.get(user=minh, status=SubmissionStatus.ACCEPTED)
+    assert filed.dossier is not None and filed.dossier.status == DossierStatus.RETURNED
+    assert filed.payment is not None and filed.payment.is_paid and filed.payment.receipt is not None
+    assert filed.dossier.attachments.filter(source=AttachmentSource.DATA_STORE).count() == 2
+    assert OnlineSubmission.objects.filter(user=minh, status=SubmissionStatus.DRAFT).exists()
+    waiting = OnlineSubmission.objects.filter(status=SubmissionStatus.SUBMITTED)
+    assert set(waiting.values_list("user__username", flat=True)) == {"congdan.huong", "doanhnghiep.kinhbac"}
+    huong = User.objects.get(username="congdan.huong")
+    client.force_login(huong)
+    page = client.get("/ho-so-cua-toi/").content.decode()
+    assert "Chờ bổ sung" in page or "chờ bổ sung" in page.lower()
+    client.force_login(minh)
+    assert "Giấy khai sinh (bản chính)" in client.get("/kho-du-lieu/").content.decode()
+    assert "Hồ sơ mẫu của người nộp: 4 hồ sơ nộp trực tuyến" in demo

@@ -55,6 +55,8 @@ def demo_applicants_create() -> None:
             tax_code=tax_code,
             representative=representative,
             email_verified_at=now,
+            # As an administrator verifies an organisation's tax code (it opens the organisation's data store).
+            id_verified_at=now,
         )
 
 

@@ -33,9 +33,18 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(
                 fields=("id_number",),
-                condition=models.Q(id_verified_at__isnull=False),
+                condition=models.Q(id_verified_at__isnull=False) & ~models.Q(id_number=""),
                 name="accounts_verified_id_number_unique",
-            )
+            ),
+            # An organisation's identity (its tax code) is verified by an administrator or, later, by an
+            # organisation digital ID; one verified tax code belongs to one organisation account, since it
+            # opens that organisation's personal data store.
+            models.UniqueConstraint(
+                fields=("tax_code",),
+                condition=models.Q(id_verified_at__isnull=False, kind="organisation")
+                & ~models.Q(tax_code=""),
+                name="accounts_verified_tax_code_unique",
+            ),
         ]
         # Login looks an account up by e-mail, phone or ID number (kept lower-case / digits only).
         indexes = [

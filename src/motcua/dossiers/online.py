@@ -434,7 +434,9 @@ def _notify(submission: OnlineSubmission, text: str) -> None:
             )
 
 
-def submission_submit(submission: OnlineSubmission, user: AnyUser) -> OnlineSubmission:
+def submission_submit(
+    submission: OnlineSubmission, user: AnyUser, *, now: datetime | None = None
+) -> OnlineSubmission:
     """Send the submission to the desk's online queue. A submission already sent is returned as it is."""
     account = _applicant_account(user)
     with transaction.atomic():
@@ -452,7 +454,7 @@ def submission_submit(submission: OnlineSubmission, user: AnyUser) -> OnlineSubm
         )
         current.receiving_unit = online_receiving_unit(competent)
         current.status = SubmissionStatus.SUBMITTED
-        current.submitted_at = timezone.now()
+        current.submitted_at = now or timezone.now()
         current.submit_count += 1
         current.save(update_fields=["receiving_unit", "status", "submitted_at", "submit_count", "updated_at"])
         _notify(
@@ -463,7 +465,9 @@ def submission_submit(submission: OnlineSubmission, user: AnyUser) -> OnlineSubm
     return current
 
 
-def submission_withdraw(submission: OnlineSubmission, user: AnyUser) -> OnlineSubmission:
+def submission_withdraw(
+    submission: OnlineSubmission, user: AnyUser, *, now: datetime | None = None
+) -> OnlineSubmission:
     account = _applicant_account(user)
     with transaction.atomic():
         current = _locked(submission, account, editable=False)
@@ -474,7 +478,7 @@ def submission_withdraw(submission: OnlineSubmission, user: AnyUser) -> OnlineSu
                 code="not_withdrawable",
             )
         current.status = SubmissionStatus.WITHDRAWN
-        current.decided_at = timezone.now()
+        current.decided_at = now or timezone.now()
         current.save(update_fields=["status", "decided_at", "updated_at"])
     return current
 
@@ -511,7 +515,9 @@ def _desk_locked(submission: OnlineSubmission, officer: AnyUser) -> tuple[Online
     return current, officer
 
 
-def submission_accept(submission: OnlineSubmission, officer: AnyUser) -> Dossier:
+def submission_accept(
+    submission: OnlineSubmission, officer: AnyUser, *, now: datetime | None = None
+) -> Dossier:
     """Receive the online dossier: the normal receipt (code, routing, due date, process), channel online."""
     with transaction.atomic():
         current, user = _desk_locked(submission, officer)
@@ -530,27 +536,41 @@ def submission_accept(submission: OnlineSubmission, officer: AnyUser) -> Dossier
             channel=Channel.ONLINE,
             form_data=current.form_data,
             files=files,
+            received_at=now,
         )
-        reused = {r.sha256: r.stored_document_id for r in records if r.stored_document_id}
+        # The receipt stored each file as an attachment of its component; those taken from the data store
+        # are found again by component and content (the same document may serve two components).
+        reused: dict[tuple[int | None, str], int] = {
+            (r.component_id, r.sha256): r.stored_document_id for r in records if r.stored_document_id
+        }
         if reused:
-            for attachment in Attachment.objects.filter(dossier=dossier, sha256__in=reused):
-                attachment.source = AttachmentSource.DATA_STORE
-                attachment.stored_document_id = reused[attachment.sha256]
-                attachment.save(update_fields=["source", "stored_document"])
+            marked = []
+            for attachment in Attachment.objects.filter(dossier=dossier, pause__isnull=True):
+                document_id = reused.get((attachment.component_id, attachment.sha256))
+                if document_id is not None:
+                    attachment.source = AttachmentSource.DATA_STORE
+                    attachment.stored_document_id = document_id
+                    marked.append(attachment)
+            Attachment.objects.bulk_update(marked, ["source", "stored_document"])
         if current.payment is not None:
             from motcua.payments.services import payment_attach
 
             payment_attach(current.payment, dossier)
         current.status = SubmissionStatus.ACCEPTED
         current.dossier = dossier
-        current.decided_at = timezone.now()
+        current.decided_at = now or timezone.now()
         current.decided_by = user
         current.save(update_fields=["status", "dossier", "decided_at", "decided_by", "updated_at"])
     return dossier
 
 
 def submission_ask_completion(
-    submission: OnlineSubmission, officer: AnyUser, *, missing_items: list[str], reason: str = ""
+    submission: OnlineSubmission,
+    officer: AnyUser,
+    *,
+    missing_items: list[str],
+    reason: str = "",
+    now: datetime | None = None,
 ) -> OnlineSubmission:
     """Mẫu 02 online: the applicant is told what to complete and may submit the same submission again."""
     items = [item.strip() for item in missing_items if item.strip()]
@@ -561,7 +581,7 @@ def submission_ask_completion(
         current.status = SubmissionStatus.COMPLETION_REQUESTED
         current.missing_items = items
         current.reason = reason.strip()
-        current.decided_at = timezone.now()
+        current.decided_at = now or timezone.now()
         current.decided_by = user
         current.save(
             update_fields=["status", "missing_items", "reason", "decided_at", "decided_by", "updated_at"]
@@ -574,7 +594,9 @@ def submission_ask_completion(
     return current
 
 
-def submission_refuse(submission: OnlineSubmission, officer: AnyUser, *, reason: str) -> OnlineSubmission:
+def submission_refuse(
+    submission: OnlineSubmission, officer: AnyUser, *, reason: str, now: datetime | None = None
+) -> OnlineSubmission:
     """Mẫu 03 online: refused with the reason, which the applicant reads on the portal."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for the refusal."), code="no_reason")
@@ -582,7 +604,7 @@ def submission_refuse(submission: OnlineSubmission, officer: AnyUser, *, reason:
         current, user = _desk_locked(submission, officer)
         current.status = SubmissionStatus.REFUSED
         current.reason = reason.strip()
-        current.decided_at = timezone.now()
+        current.decided_at = now or timezone.now()
         current.decided_by = user
         current.save(update_fields=["status", "reason", "decided_at", "decided_by", "updated_at"])
         _notify(

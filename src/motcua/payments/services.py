@@ -194,7 +194,8 @@ def _mark_paid(payment: Payment, *, transaction_no: str, bank_code: str, paid_at
     payment.bank_code = bank_code
     payment.paid_at = paid_at or timezone.now()
     payment.save(update_fields=["status", "transaction_no", "bank_code", "paid_at", "updated_at"])
-    receipt_issue(payment)
+    # The receipt is dated when the money was paid (the gateway's pay date), not when the news arrived.
+    receipt_issue(payment, now=payment.paid_at)
 
 
 def _settle(

@@ -10,6 +10,7 @@ the ``sandbox`` provider's code and secret.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -48,7 +49,7 @@ def _merchant_secret(tmn_code: str) -> str:
     return sandbox_secret()
 
 
-def simulated_start(params: Mapping[str, str]) -> SimulatedTransaction:
+def simulated_start(params: Mapping[str, str], *, now: datetime | None = None) -> SimulatedTransaction:
     """Check a payment redirect (signature, version, command, amount) and record the transaction."""
     secret = _merchant_secret(str(params.get("vnp_TmnCode", "")))
     if not signature_valid(params, secret):
@@ -60,7 +61,7 @@ def simulated_start(params: Mapping[str, str]) -> SimulatedTransaction:
         raise SimulatorRefused(_("Invalid amount."))
     expire = str(params.get("vnp_ExpireDate", ""))
     expires_at = vnp_time_parse(expire)
-    if expires_at is not None and expires_at < timezone.now():
+    if expires_at is not None and expires_at < (now or timezone.now()):
         raise SimulatorRefused(_("The payment request has expired."))
     txn, created = SimulatedTransaction.objects.get_or_create(
         tmn_code=str(params["vnp_TmnCode"]),
@@ -97,7 +98,7 @@ def _result_params(txn: SimulatedTransaction) -> dict[str, str]:
     return params
 
 
-def simulated_decide(txn_id: int, *, pay: bool, bank_code: str) -> str:
+def simulated_decide(txn_id: int, *, pay: bool, bank_code: str, now: datetime | None = None) -> str:
     """The payer pays or cancels on the simulated page. Returns the signed address of the merchant's
     return page; the IPN leaves after commit."""
     with transaction.atomic():
@@ -105,7 +106,7 @@ def simulated_decide(txn_id: int, *, pay: bool, bank_code: str) -> str:
         if txn.status == SimulatedStatus.PENDING:
             txn.transaction_no = str(TRANSACTION_BASE + txn.pk) if pay else "0"
             txn.bank_code = bank_code if pay else ""
-            txn.pay_date = vnp_time(timezone.now())
+            txn.pay_date = vnp_time(now or timezone.now())
             txn.response_code = SUCCESS if pay else CANCELLED_BY_PAYER
             txn.status = SimulatedStatus.PAID if pay else SimulatedStatus.CANCELLED
             txn.save()

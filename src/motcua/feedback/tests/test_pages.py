@@ -131,7 +131,7 @@ def test_who_may_open_the_rating_page(
 ) -> None:
     url = rate_url(finished)
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302 and "/dang-nhap/" in anonymous["Location"]
     assert client.post(url, form_data(all_scores())).status_code == 302
     client.force_login(desk_officer)
     assert client.get(url).status_code == 403
@@ -198,7 +198,7 @@ def test_permission_matrix_of_the_back_office_pages_and_api(
 def test_anonymous_citizens_and_superusers(client: Client, rated: dict[str, Any], citizen: User) -> None:
     for url in (FIGURES, LIST, EXPORT):
         response = client.get(url, MARCH)
-        assert response.status_code == 302 and "/login/" in response["Location"], url
+        assert response.status_code == 302 and "/dang-nhap/" in response["Location"], url
     assert client.get("/api/v1/ratings/figures").status_code == 401
     client.force_login(citizen)
     for url in (FIGURES, LIST, EXPORT):

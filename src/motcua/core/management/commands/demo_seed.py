@@ -14,6 +14,7 @@ from motcua.catalog.demo_templates import declaration_docx
 from motcua.catalog.models import Procedure
 from motcua.catalog.transfer import catalog_import
 from motcua.dossiers.demo import demo_dossiers_create
+from motcua.dossiers.demo_applicants import demo_applicant_journeys_create
 from motcua.feedback.demo import demo_ratings_create
 from motcua.geo.services import units_load_two_tier
 from motcua.integrations.population.contrib.simulator.demo import demo_citizens_create
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                 dossiers = demo_dossiers_create()
                 signing = demo_signing_create()
                 payments = demo_payments_create()
+                journeys = demo_applicant_journeys_create()
                 ratings = demo_ratings_create()
             self.stdout.write(
                 _(
@@ -103,6 +105,13 @@ class Command(BaseCommand):
                     "Demo payments: %(o)d paid online (gateway simulator), %(c)d in cash, each with its receipt."
                 )
                 % {"o": payments.online, "c": payments.cash}
+            )
+            self.stdout.write(
+                _(
+                    "Demo applicants' journeys: %(s)d online submissions, %(d)d dossiers, %(k)d documents "
+                    "digitised into their data stores."
+                )
+                % {"s": journeys.submissions, "d": journeys.dossiers, "k": journeys.stored}
             )
             self.stdout.write(
                 _(
