@@ -13,21 +13,7 @@ from motcua.accounts.models import User
 from motcua.accounts.services import contact_parse
 from motcua.dossiers.validators import citizen_id_check, tax_code_check
 
-
-class DescribedForm(forms.Form):
-    """Points each field with an error at its help and its error text (``aria-describedby``), so a screen
-    reader announces why the field was refused (the ids are those of ``portal/accounts/_field.html``)."""
-
-    def add_error(self, field: Any, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound = self[name]
-            ids = [f"{bound.auto_id}_error"]
-            if self.fields[name].help_text:
-                ids.insert(0, f"{bound.auto_id}_helptext")
-            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+from .forms import DescribedForm
 
 
 class PasswordPairMixin(forms.Form):

@@ -10,6 +10,22 @@ from motcua.dossiers.models import Sex
 from motcua.geo.models import AdministrativeUnit
 
 
+class DescribedForm(forms.Form):
+    """Points each field with an error at its help and its error text (``aria-describedby``), so a screen
+    reader announces why the field was refused (the ids are those of ``portal/_field.html``)."""
+
+    def add_error(self, field: Any, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                ids.insert(0, f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+
+
 class ProcedureSearchForm(forms.Form):
     q = forms.CharField(label=_("Search procedures"), required=False, max_length=200)
     field = forms.CharField(label=_("Field"), required=False, max_length=20)
@@ -34,7 +50,7 @@ class DossierTrackingForm(forms.Form):
     )
 
 
-class OnlineApplicantForm(forms.Form):
+class OnlineApplicantForm(DescribedForm):
     """The applicant part of an online declaration: the account holder's details, with the commune of the
     address (it routes commune-level procedures). A verified ID number is shown but cannot be changed."""
 
@@ -90,7 +106,7 @@ class OnlineApplicantForm(forms.Form):
         return data
 
 
-class StoredDocumentForm(forms.Form):
+class StoredDocumentForm(DescribedForm):
     """A document the holder adds to their personal data store."""
 
     title = forms.CharField(label=_("Title of the document"), max_length=500)
