@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import template
@@ -28,3 +29,15 @@ def decimal_vi(value: Decimal | int | None) -> str:
 def formats_list(value: str) -> str:
     """ "pdf,jpg,png" → "PDF, JPG, PNG"."""
     return ", ".join(part.strip().upper() for part in value.split(",") if part.strip())
+
+
+@register.filter
+def iso_date_vi(value: str | None) -> str:
+    """ "1990-04-12" (a date kept as text, e.g. in a declaration's JSON) → "12/04/1990"; other text unchanged."""
+    if not value:
+        return ""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return day.strftime("%d/%m/%Y")
