@@ -254,3 +254,18 @@ def _file(name: str, content: bytes) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_an_oversized_upload_is_refused_and_nothing_is_kept(
+    ready: OnlineSubmission, citizen: User, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    tp1 = ready.procedure_version.components.get(code="TP1")
+    big = PDF + b"%" * 2048
+    response = logged_in(citizen).post(
+        f"/nop-ho-so/{ready.key}/thanh-phan/",
+        {"hanh-dong": "tai-len", "thanh_phan": str(tp1.pk), "tep": _file("lon.pdf", big)},
+        follow=True,
+    )
+    assert "không được vượt quá" in response.content.decode()
+    assert SubmissionFile.objects.filter(submission=ready).count() == 1
