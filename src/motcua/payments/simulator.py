@@ -2,7 +2,7 @@
 
 It accepts the signed ``vnp_*`` redirect, keeps a record of each transaction, lets the payer pay or cancel
 on a bank-like page, then — like the real gateway — sends the signed IPN to MotCua's IPN address (a
-background task after commit, through ``motcua.payments.transport``) and sends the browser back to
+background task after commit, through ``motcua.integrations.transport``) and sends the browser back to
 ``vnp_ReturnUrl`` with the signed result. It answers ``querydr`` from its records. It knows one merchant:
 the ``sandbox`` provider's code and secret.
 """
@@ -138,7 +138,7 @@ def simulated_ipn_send(txn_id: int) -> dict[str, Any]:
     """Call the merchant's IPN address with the signed result and keep its answer."""
     import json
 
-    from .transport import transport
+    from motcua.integrations.transport import transport
 
     txn = SimulatedTransaction.objects.get(pk=txn_id)
     url = f"{ipn_url()}?{signed_query(_result_params(txn), _merchant_secret(txn.tmn_code))}"

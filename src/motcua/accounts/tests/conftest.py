@@ -3,13 +3,12 @@ identity/population plugins' HTTP routed to Django's test client instead of the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from motcua.accounts.models import AccountKind, User
 from motcua.integrations.models import SimulatedCitizen
 from motcua.integrations.population.contrib.simulator.demo import demo_citizens_create
 from motcua.integrations.transport import transport_use
+from tests.http import ClientTransport
 
 PASSWORD = "Hoa-Sen-2026!"
 
@@ -34,36 +34,6 @@ def fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-def local(url: str) -> str:
-    """An absolute address of this site as a test-client path."""
-    assert url.startswith(settings.MOTCUA_PUBLIC_URL) or url.startswith("/"), url
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-class ClientTransport:
-    """Server-to-server HTTP of the adapters (token endpoint, discovery, JWKS, population look-ups) sent to
-    a test client of its own, as the real network would carry it — not through the browser's session."""
-
-    def __init__(self) -> None:
-        self.client = Client()
-        self.calls: list[tuple[str, str]] = []
-
-    # The nested request runs in the caller's thread: its locale middleware would switch the language of the
-    # page being rendered, which a separate server never does.
-    def get(self, url: str, headers: Mapping[str, str]) -> tuple[int, bytes]:
-        self.calls.append(("GET", url))
-        with translation.override(translation.get_language()):
-            response = self.client.get(local(url), headers=dict(headers))
-        return response.status_code, response.content
-
-    def post_form(self, url: str, data: Mapping[str, str], headers: Mapping[str, str]) -> tuple[int, bytes]:
-        self.calls.append(("POST", url))
-        with translation.override(translation.get_language()):
-            response = self.client.post(local(url), dict(data), headers=dict(headers))
-        return response.status_code, response.content
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,9 @@ from motcua.accounts.models import AccountKind, User
 from motcua.audit.models import AccessLog
 from motcua.integrations.identity.contrib.vneid_simulator.simulator import DEMO_PASSWORD, id_token_sign
 from motcua.integrations.models import SimulatedCitizen
+from tests.http import ClientTransport, local
 
-from .conftest import HUONG, MINH, PASSWORD, ClientTransport, local, query_of, verified_citizen
+from .conftest import HUONG, MINH, PASSWORD, query_of, verified_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,9 @@ class ForgingTransport(ClientTransport):
         super().__init__()
         self.forge = forge
 
-    def post_form(self, url: str, data: Mapping[str, str], headers: Mapping[str, str]) -> tuple[int, bytes]:
+    def post_form(
+        self, url: str, data: Mapping[str, str], headers: Mapping[str, str] | None = None
+    ) -> tuple[int, bytes]:
         status, body = super().post_form(url, data, headers)
         payload = json.loads(body)
         claims = jwt.decode(payload["id_token"], options={"verify_signature": False})

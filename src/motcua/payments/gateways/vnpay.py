@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from motcua.payments.transport import transport
+from motcua.integrations.transport import transport
 
 from .base import (
     GatewayError,

@@ -3,24 +3,22 @@ routed to Django's test client instead of the network."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_receive
+from motcua.integrations.transport import transport_use
 from motcua.org.models import Agency, Role
-from motcua.payments.transport import transport_use
 from tests.fixtures import staff
+from tests.http import ClientTransport
 
 
 @pytest.fixture(autouse=True)
@@ -29,32 +27,9 @@ def english() -> Iterator[None]:
         yield
 
 
-class ClientTransport:
-    """Sends what the gateway and the simulator would send over HTTP to the test client."""
-
-    def __init__(self) -> None:
-        self.client = Client(headers={"accept-language": "en"})
-        self.calls: list[tuple[str, str]] = []
-
-    def _path(self, url: str) -> str:
-        parts = urlsplit(url)
-        assert url.startswith(settings.MOTCUA_PUBLIC_URL), url
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-
-    def get(self, url: str) -> tuple[int, bytes]:
-        self.calls.append(("GET", url))
-        response = self.client.get(self._path(url))
-        return response.status_code, response.content
-
-    def post_json(self, url: str, payload: Mapping[str, Any]) -> tuple[int, bytes]:
-        self.calls.append(("POST", url))
-        response = self.client.post(self._path(url), json.dumps(payload), content_type="application/json")
-        return response.status_code, response.content
-
-
 @pytest.fixture(autouse=True)
 def http() -> Iterator[ClientTransport]:
-    with transport_use(ClientTransport()) as used:
+    with transport_use(ClientTransport(**{"accept-language": "en"})) as used:
         assert isinstance(used, ClientTransport)
         yield used
 
