@@ -126,3 +126,31 @@ def test_every_back_office_page_needs_a_login(db: None, client: Any) -> None:
         url = reverse(f"backoffice:{pattern.name}", kwargs=arguments)
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/?next="), url
+
+
+def test_an_applicant_account_opens_no_back_office_page(db: None, client: Any) -> None:
+    """Citizens and organisations log in on the same page as officers: none of the officers' pages, nor the
+    officers' data behind them, is theirs (no role, so no capability; any page that forgot to ask is caught)."""
+    from django.urls import URLPattern, reverse
+    from django.utils import timezone
+
+    from motcua.accounts.models import AccountKind, User
+    from motcua.backoffice.urls import urlpatterns
+
+    applicant = User.objects.create_user(
+        "congdan",
+        password="pw-Test-123456",
+        kind=AccountKind.CITIZEN,
+        full_name="Nguyễn Văn An",
+        id_number="024099012345",
+        id_verified_at=timezone.now(),
+    )
+    client.force_login(applicant)
+    samples = {"code": "000.00.01.H24-260302-0001", "attachment_id": 1, "document_id": 1, "decision_id": 1}
+    samples.update({"pk": 1, "file_id": 1})
+    for pattern in urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        arguments = {name: samples[name] for name in pattern.pattern.regex.groupindex}
+        url = reverse(f"backoffice:{pattern.name}", kwargs=arguments)
+        response = client.get(url, follow=True)
+        assert response.status_code in (403, 404, 405), (url, response.redirect_chain, response.status_code)
