@@ -272,7 +272,7 @@ def explain_search() -> str:
     return "uses catalog_version_search_trgm" if "catalog_version_search_trgm" in plan else plan
 
 
-def start_server(database_url: str, province: str) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, province: str, workers: int = 2) -> subprocess.Popen[bytes]:
     env = {
         "MOTCUA_PROVINCE_CODE": province,
         **os.environ,
@@ -295,7 +295,7 @@ def start_server(database_url: str, province: str) -> subprocess.Popen[bytes]:
             str(Path(sys.executable).parent / "gunicorn"),
             "motcua.wsgi:application",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{PORT}",
             "--log-level",

@@ -314,6 +314,9 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn sync workers (default 2, one per core)"
+    )
     args = parser.parse_args()
     ensure_database()
     database_url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
@@ -324,7 +327,7 @@ def main() -> None:
     os.environ["MOTCUA_TRACKING_RATE"] = "100000000/60"  # the benchmark is one client address
     # Production setting for PostgreSQL behind persistent connections (README, "Settings").
     os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "true")
-    server = start_server(database_url, "24")
+    server = start_server(database_url, "24", args.workers)
     try:
         auth = {"Authorization": f"Bearer {token}"}
         cookie = session_cookie("tiepnhan", "MotCua@2026")
@@ -393,7 +396,7 @@ def main() -> None:
             )
         )
         print(
-            f"\n{args.clients} clients, {args.seconds:.0f} s per scenario, gunicorn 2 workers, PostgreSQL, "
+            f"\n{args.clients} clients, {args.seconds:.0f} s per scenario, gunicorn {args.workers} workers, PostgreSQL, "
             f"{args.dossiers:,} dossiers"
         )
         print(f"{'scenario':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")

@@ -15,6 +15,17 @@ from motcua.org.models import Agency, AgencyKind, Role, StaffRole
 from motcua.org.services import agency_save
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Any:
+    """Each test starts with an empty cache: counts, rate limits and the like kept by an earlier test
+    (whose rows were rolled back, and whose ids a later test may get again) must not leak into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def geo(db: Any) -> dict[str, Any]:
     province_level = Level.objects.create(code="province", name="Cấp tỉnh", rank=1)

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier, DossierStatus
-from motcua.dossiers.selectors import Visibility
+from motcua.dossiers.selectors import Visibility, Window
+from motcua.workdays.calendar import WorkingCalendar
+
+from .display import TimeLeft, local_time_text, time_left_at
 
 # "Due soon": the due date falls within this window from now.
 DUE_SOON_WINDOW = timedelta(hours=48)
@@ -51,18 +57,30 @@ def tab_statuses(slug: str) -> tuple[str, ...]:
     return RUNNING_STATUSES
 
 
+def tab_window(slug: str, now: datetime) -> Window:
+    """The statuses and due-date window of a tab at ``now``."""
+    statuses = tab_statuses(slug)
+    if slug == "sap-den-han":
+        return Window(statuses, due_from=now, due_before=now + DUE_SOON_WINDOW)
+    if slug == "qua-han":
+        return Window(statuses, due_before=now)
+    return Window(statuses)
+
+
 def tab_due_condition(slug: str, now: datetime) -> Q:
     """The due-date window of a tab at ``now`` (none for most tabs), on top of its statuses."""
-    if slug == "sap-den-han":
-        return Q(due_at__gte=now, due_at__lt=now + DUE_SOON_WINDOW)
-    if slug == "qua-han":
-        return Q(due_at__lt=now)
-    return Q()
+    window = tab_window(slug, now)
+    condition = Q()
+    if window.due_from is not None:
+        condition &= Q(due_at__gte=window.due_from)
+    if window.due_before is not None:
+        condition &= Q(due_at__lt=window.due_before)
+    return condition
 
 
 def tab_condition(slug: str, now: datetime) -> Q:
     """The filter of one tab at ``now``."""
-    return Q(status__in=tab_statuses(slug)) & tab_due_condition(slug, now)
+    return tab_window(slug, now).condition()
 
 
 def search_condition(q: str) -> Q:
@@ -86,16 +104,76 @@ COUNT_CAP = 1000
 UNCOUNTED_TABS = frozenset({"da-xong"})
 
 
-def tab_counts(visibility: Visibility, qs: QuerySet[Dossier], now: datetime) -> dict[str, str]:
-    """The number of visible dossiers of ``qs`` (the search, not the scope) in each tab, capped at
-    ``COUNT_CAP`` (one bounded query per tab, see ``Visibility.count``)."""
+def tab_counts(visibility: Visibility, q: str, now: datetime) -> dict[str, str]:
+    """The number of visible dossiers matching the search ``q`` in each tab, capped at ``COUNT_CAP``:
+    without a search one statement (``Visibility.counts``), with one a bounded query per tab."""
+    counted = [tab for tab in TABS if tab.slug not in UNCOUNTED_TABS]
+    if q:
+        searched = Dossier.objects.filter(search_condition(q))
+        numbers = [
+            visibility.count(searched.filter(tab_condition(tab.slug, now)), COUNT_CAP) for tab in counted
+        ]
+    else:
+        numbers = visibility.counts([tab_window(tab.slug, now) for tab in counted], COUNT_CAP)
     counts: dict[str, str] = {slug: "" for slug in UNCOUNTED_TABS}
-    for tab in TABS:
-        if tab.slug in UNCOUNTED_TABS:
-            continue
-        n = visibility.count(qs.filter(tab_condition(tab.slug, now)), COUNT_CAP)
+    for tab, n in zip(counted, numbers, strict=True):
         counts[tab.slug] = f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
     return counts
+
+
+# The columns of an inbox row, read as ``values()``: no model instances per row.
+ROW_FIELDS = (
+    "code",
+    "status",
+    "received_at",
+    "due_at",
+    "apologised_at",
+    "applicant__full_name",
+    "applicant__id_number",
+    "applicant__tax_code",
+    "procedure_version__name",
+    "competent_agency__name",
+)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    code: str
+    url: str
+    status: str
+    status_label: str
+    applicant_name: str
+    applicant_number: str
+    procedure_name: str
+    competent_agency: str
+    received: str
+    due: str
+    apologised: bool
+    left: TimeLeft | None
+
+
+def inbox_rows(items: list[dict[str, Any]], calendar: WorkingCalendar, now: datetime) -> list[InboxRow]:
+    """Display rows of ``ROW_FIELDS`` dicts: texts and links made here, so that the template prints
+    values (per-cell filters and ``{% url %}`` tags were most of the rendering time)."""
+    labels = dict(DossierStatus.choices)
+    prefix = reverse("backoffice:dossier", args=["-"])[:-2]
+    return [
+        InboxRow(
+            code=row["code"],
+            url=f"{prefix}{quote(row['code'])}/",
+            status=row["status"],
+            status_label=str(labels.get(row["status"], row["status"])),
+            applicant_name=row["applicant__full_name"],
+            applicant_number=row["applicant__id_number"] or row["applicant__tax_code"],
+            procedure_name=row["procedure_version__name"],
+            competent_agency=row["competent_agency__name"],
+            received=local_time_text(row["received_at"]),
+            due=local_time_text(row["due_at"]),
+            apologised=row["apologised_at"] is not None,
+            left=time_left_at(row["status"], row["due_at"], calendar, now),
+        )
+        for row in items
+    ]
 
 
 def cursor_encode(after: tuple[datetime, int]) -> str:
@@ -119,9 +197,12 @@ def cursor_decode(raw: str) -> tuple[datetime, int] | None:
 
 
 __all__ = [
+    "ROW_FIELDS",
     "TABS",
+    "InboxRow",
     "cursor_decode",
     "cursor_encode",
+    "inbox_rows",
     "search_condition",
     "tab_counts",
     "tab_due_condition",

@@ -124,9 +124,11 @@ from .forms import (
 )
 from .inbox import (
     DEFAULT_TAB,
+    ROW_FIELDS,
     TABS,
     cursor_decode,
     cursor_encode,
+    inbox_rows,
     search_condition,
     tab_counts,
     tab_due_condition,
@@ -401,19 +403,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     visibility = visibility_for(user)
     searched = Dossier.objects.filter(search_condition(q))
-    counts = tab_counts(visibility, searched, now)
+    counts = tab_counts(visibility, q, now)
     after = cursor_decode(request.GET.get("sau", ""))
     page = visibility.page(
         # The tab's statuses are given apart: the page reads one index range per agency and status.
-        searched.filter(tab_due_condition(tab, now)).select_related(
-            "applicant", "procedure_version", "receiving_unit", "competent_agency"
-        ),
+        searched.filter(tab_due_condition(tab, now)),
         tab_statuses(tab),
         after=after,
         size=settings.MOTCUA_PAGE_SIZE,
+        fields=ROW_FIELDS,
     )
-    calendar = working_calendar()
-    rows = [(dossier, time_left(dossier, calendar, now)) for dossier in page.items]
+    rows = inbox_rows(page.items, working_calendar(), now)
     base = QueryDict(mutable=True)
     if q:
         base["q"] = q

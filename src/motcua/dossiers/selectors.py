@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from motcua.org.scoping import AnyUser, Capability, agencies_for, agencies_for_any, is_global
+from motcua.org.scoping import AnyUser, Capability, agencies_for, agencies_for_any, can_at, is_global
 
 from .models import Dossier, DossierEvent
 
@@ -43,7 +44,8 @@ def dossiers_for_user(user: AnyUser, capability: Capability) -> QuerySet[Dossier
 
 @dataclass(frozen=True)
 class InboxPage:
-    items: list[Dossier]
+    # Dossiers, or ``values()`` rows when the page was read with ``fields``.
+    items: list[Any]
     # Pass as ``after`` to get the next page; None on the last page.
     next_after: tuple[datetime, int] | None
 
@@ -60,7 +62,13 @@ def _page_size(size: int) -> int:
     return max(1, min(int(size), MAX_PAGE_SIZE))
 
 
-def _page(qs: QuerySet[Dossier], size: int) -> InboxPage:
+def _page(qs: QuerySet[Dossier], size: int, fields: Sequence[str] = ()) -> InboxPage:
+    if fields:
+        # Dicts of the named columns (plus the cursor's): no model instances to build for a list.
+        rows: list[Any] = list(qs.values(*{*fields, "due_at", "id"})[: size + 1])
+        items = rows[:size]
+        next_after = (items[-1]["due_at"], items[-1]["id"]) if len(rows) > size else None
+        return InboxPage(items, next_after)
     rows = list(qs[: size + 1])
     items = rows[:size]
     next_after = (items[-1].due_at, items[-1].pk) if len(rows) > size else None
@@ -144,6 +152,7 @@ class Visibility:
         statuses: Sequence[str],
         after: tuple[datetime, int] | None = None,
         size: int = 20,
+        fields: Sequence[str] = (),
     ) -> InboxPage:
         """One page, in (due date, id) order after the cursor, of the visible dossiers of ``qs`` in
         ``statuses``; ``qs`` holds the other filters (tab, search), not the scope.
@@ -153,6 +162,7 @@ class Visibility:
         in two branches (its receiving unit and its competent agency both in scope) is one row. Every row
         of the page is among the first ``size + 1`` of a branch it belongs to, so the page is the plain
         query's; only the plan differs (at 1M dossiers: a few index entries instead of a sort of thousands).
+        With ``fields`` the items are ``values()`` rows of those columns instead of dossiers.
         """
         size = _page_size(size)
         qs = _keyset(qs, after)
@@ -163,8 +173,8 @@ class Visibility:
             keys = bare.filter(pk__in=heads[0].union(*heads[1:], all=True)).values_list("id", flat=True)
             # The page's keys first, then its rows with their relations: planning the joins around the
             # UNION ALL took longer (≈8 ms) than running the two queries.
-            return _page(qs.filter(pk__in=list(keys[: size + 1])), size)
-        return _page(self.scoped(qs).filter(status__in=statuses), size)
+            return _page(qs.filter(pk__in=list(keys[: size + 1])), size, fields)
+        return _page(self.scoped(qs).filter(status__in=statuses), size, fields)
 
     def count(self, qs: QuerySet[Dossier], cap: int) -> int:
         """The number of visible dossiers of ``qs`` (other filters, not the scope), reading at most ``cap``
@@ -179,6 +189,65 @@ class Visibility:
             return heads[0].union(*heads[1:], all=True).count()
         return self.scoped(qs).values("pk")[:cap].count()
 
+    def counts(self, windows: Sequence[Window], cap: int) -> list[int]:
+        """``count`` of each window over the whole scope, in one statement on PostgreSQL.
+
+        An inbox shows four counts; built with the ORM (two capped sub-selects under a UNION each) they
+        cost ≈4 ms of query building apiece at 1M dossiers, more than the index reads themselves. The
+        statement is a sum of capped sub-selects per side of the scope, the same index-only ranges as
+        ``count`` reads (``dossier_agency_inbox``, ``dossier_unit_inbox``, ``dossier_status_due``)."""
+        if self.agency_ids is not None and not self.agency_ids:
+            return [0 for _ in windows]
+        connection = connections[Dossier.objects.db]
+        if connection.vendor != "postgresql":
+            return [self.count(Dossier.objects.filter(window.condition()), cap) for window in windows]
+        table = connection.ops.quote_name(Dossier._meta.db_table)
+        if self.agency_ids is None:
+            sides: list[tuple[str, list[Any]]] = [("TRUE", [])]
+        else:
+            ids = list(self.agency_ids)
+            sides = [
+                ("competent_agency_id = ANY(%s)", [ids]),
+                ("receiving_unit_id = ANY(%s) AND NOT (competent_agency_id = ANY(%s))", [ids, ids]),
+            ]
+        columns: list[str] = []
+        params: list[Any] = []
+        for window in windows:
+            parts = []
+            for side, side_params in sides:
+                where = f"{side} AND status = ANY(%s)"
+                params += [*side_params, list(window.statuses)]
+                if window.due_from is not None:
+                    where += " AND due_at >= %s"
+                    params.append(window.due_from)
+                if window.due_before is not None:
+                    where += " AND due_at < %s"
+                    params.append(window.due_before)
+                params.append(cap)
+                parts.append(f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS c)")
+            columns.append(" + ".join(parts))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(columns)}", params)
+            row = cursor.fetchone()
+        return [int(n) for n in row]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The dossiers in ``statuses`` whose due date is in ``[due_from, due_before)`` (None: unbounded)."""
+
+    statuses: tuple[str, ...]
+    due_from: datetime | None = None
+    due_before: datetime | None = None
+
+    def condition(self) -> Q:
+        condition = Q(status__in=self.statuses)
+        if self.due_from is not None:
+            condition &= Q(due_at__gte=self.due_from)
+        if self.due_before is not None:
+            condition &= Q(due_at__lt=self.due_before)
+        return condition
+
 
 def visibility_for(user: AnyUser) -> Visibility:
     """Who sees what through any of ``VIEW_CAPABILITIES``: one query for the agencies of the user's roles."""
@@ -186,6 +255,16 @@ def visibility_for(user: AnyUser) -> Visibility:
     if agencies is None:
         return Visibility(None)
     return Visibility(tuple(sorted(agencies.values_list("id", flat=True))))
+
+
+def may_view(user: AnyUser, receiving_unit_path: str, competent_agency_path: str) -> bool:
+    """Whether the user may see a dossier with these agencies (the test ``visibility_for`` makes as a
+    filter), from the user's roles alone: a dossier read by its code needs no list of agencies."""
+    return any(
+        can_at(user, capability, path)
+        for capability in VIEW_CAPABILITIES
+        for path in (competent_agency_path, receiving_unit_path)
+    )
 
 
 def visible_condition(user: AnyUser) -> Q | None:

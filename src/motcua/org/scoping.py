@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import User
+from motcua.core.compiled import CompiledQuery
 
 from .models import Agency, Role, StaffRole
 
@@ -71,12 +72,19 @@ def roles_with(capability: Capability) -> list[Role]:
     return [role for role, caps in MATRIX.items() if capability in caps]
 
 
+# Read on every officer request: compiled once (``motcua.core.compiled``).
+_ROLES = CompiledQuery(
+    lambda user_id: StaffRole.objects.filter(user_id=user_id).order_by().values("role", "agency__path"),
+    user_id=-7_000_000_001,
+)
+
+
 def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
     """(role, agency path) pairs of the user's roles that carry the capability. Cached per user object."""
     cache: dict[str, list[tuple[str, str]]] | None = getattr(user, "_motcua_role_cache", None)
     if cache is None:
         cache = {}
-        rows = list(StaffRole.objects.filter(user=user).values_list("role", "agency__path"))
+        rows = [(row["role"], row["agency__path"]) for row in _ROLES.rows(user_id=user.pk)]
         for cap in Capability:
             allowed = {r.value for r in roles_with(cap)}
             cache[cap.value] = [(role, path) for role, path in rows if role in allowed]
@@ -126,11 +134,18 @@ def agencies_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> Query
 
 def can(user: AnyUser, capability: Capability, agency: Agency | None) -> bool:
     """Whether ``user`` holds ``capability`` in ``agency`` (None: in at least one agency)."""
+    if agency is None:
+        if not isinstance(user, User) or not user.is_active:
+            return False
+        return is_global(user, capability) or bool(_grants(user, capability))
+    return can_at(user, capability, agency.path)
+
+
+def can_at(user: AnyUser, capability: Capability, agency_path: str) -> bool:
+    """Whether ``user`` holds ``capability`` in the agency whose tree path is ``agency_path`` (read with the
+    row that names the agency, so that no agency needs loading)."""
     if not isinstance(user, User) or not user.is_active:
         return False
     if is_global(user, capability):
         return True
-    grants = _grants(user, capability)
-    if agency is None:
-        return bool(grants)
-    return any(agency.path.startswith(path) for _, path in grants)
+    return any(agency_path.startswith(path) for _, path in _grants(user, capability))

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from motcua.accounts.models import User
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Applicant, Dossier, DossierStatus
-from motcua.dossiers.selectors import Visibility, inbox_page, visibility_for
+from motcua.dossiers.selectors import Visibility, Window, inbox_page, visibility_for
 from motcua.org.models import Agency, Role
 from tests.fixtures import staff
 
@@ -154,6 +154,33 @@ def test_counts_per_side_equal_the_plain_count(
     assert visibility.count(qs, 10_000) == total
     # Capped: never less than the cap when there are more rows (each side reads at most the cap).
     assert 3 <= visibility.count(qs, 3) <= 6
+
+
+def test_window_counts_in_one_statement_equal_the_plain_counts(
+    spread: list[Dossier], officer: User, org: dict[str, Agency]
+) -> None:
+    """``Visibility.counts`` (one statement on PostgreSQL) gives each window's scoped count, capped."""
+    dues = sorted(d.due_at for d in spread)
+    middle = dues[len(dues) // 2]
+    windows = [
+        Window(RUNNING),
+        Window(RUNNING, due_from=middle),
+        Window(RUNNING, due_before=middle),
+        Window(RUNNING, due_from=dues[0], due_before=middle),
+        *(Window(statuses) for statuses in STATUS_SETS),
+    ]
+    people = [officer, staff("supervisor", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR)), staff("nobody")]
+    for user in people:
+        visibility = visibility_for(user)
+        plain = [visibility.scoped(Dossier.objects.filter(w.condition())).count() for w in windows]
+        assert any(plain) == (user.username != "nobody")
+        with CaptureQueriesContext(connection) as queries:
+            assert visibility.counts(windows, 10_000) == plain, user.username
+        if connection.vendor == "postgresql" and visibility.agency_ids != ():
+            assert len(queries.captured_queries) == 1
+        # Capped at 2 per side (two sides at most): "at least 2" whenever there are more.
+        for n, p in zip(visibility.counts(windows, 2), plain, strict=True):
+            assert min(p, 2) <= n <= min(p, 4)
 
 
 def test_sides_are_disjoint_and_cover_the_scope(spread: list[Dossier], officer: User) -> None:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossiers_for_user, dossiers_visible_to, inbox_page
+from motcua.dossiers.selectors import dossiers_for_user, dossiers_visible_to, inbox_page, may_view
 from motcua.dossiers.services import dossier_receive
 from motcua.org.models import Agency, Role
 from motcua.org.scoping import Capability
@@ -61,6 +61,24 @@ def test_scoping(
     supervisor = staff("supervisor", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR))
     assert dossiers_for_user(supervisor, Capability.MONITOR).count() == len(dossiers)
     assert dossiers_visible_to(supervisor).count() == len(dossiers)
+
+
+def test_may_view_agrees_with_the_visibility_filter(
+    dossiers: list[Dossier], org: dict[str, Agency], desk_officer: User, commune_specialist: User
+) -> None:
+    """The single-dossier check (the API detail) decides as the list filter does, for every kind of user."""
+    people = [
+        desk_officer,
+        commune_specialist,
+        staff("justice-specialist", (org["justice"], Role.SPECIALIST)),
+        staff("supervisor", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR)),
+        User.objects.create_user("no-role", password="x"),
+    ]
+    rows = Dossier.objects.values_list("pk", "receiving_unit__path", "competent_agency__path")
+    for user in people:
+        visible = set(dossiers_visible_to(user).values_list("pk", flat=True))
+        decided = {pk for pk, unit, agency in rows if may_view(user, unit, agency)}
+        assert decided == visible, user.username
 
 
 def test_inbox_pages_walk_every_dossier_once_in_due_order(
