@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from motcua.core.compiled import CompiledQuery
+
 from .models import ApiToken, User
 
 
@@ -25,12 +27,30 @@ def token_issue(user: User, name: str) -> tuple[ApiToken, str]:
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+# Every API call starts here: the look-up is compiled once (``motcua.core.compiled``), the user built from
+# the same row.
+_USER_FIELDS = [field for field in User._meta.concrete_fields]
+_TOKEN = CompiledQuery(
+    lambda key_hash: (
+        ApiToken.objects.filter(key_hash=key_hash, is_active=True)
+        .order_by()
+        .values("id", "last_used_at", *(f"user__{field.name}" for field in _USER_FIELDS))[:1]
+    ),
+    key_hash="\x00key",
+)
+
+
 def token_user(raw: str) -> User | None:
     digest = hashlib.sha256(raw.encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(key_hash=digest, is_active=True).first()
-    if token is None or not token.user.is_active:
+    row = _TOKEN.first(key_hash=digest)
+    if row is None or not row["user__is_active"]:
         return None
+    user = User.from_db(
+        ApiToken.objects.db,
+        [field.attname for field in _USER_FIELDS],
+        [row[f"user__{field.name}"] for field in _USER_FIELDS],
+    )
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=row["id"]).update(last_used_at=now)
+    return user

@@ -76,7 +76,7 @@ from motcua.dossiers.results import (
 from motcua.dossiers.selectors import (
     VIEW_CAPABILITIES,
     dossier_timeline,
-    dossiers_visible_to,
+    may_view,
     visibility_for,
 )
 from motcua.dossiers.services import (
@@ -462,10 +462,13 @@ SLIP_RELATED = (*PAGE_RELATED, "receiving_unit__parent", "receiving_unit__admin_
 
 
 def _visible_dossier(user: User, code: str, related: tuple[str, ...] = SLIP_RELATED) -> Dossier:
-    # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering).
-    rows = dossiers_visible_to(user).select_related(*related).filter(code=code).order_by()[:1]
+    # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering). Read
+    # by its code, then checked against the user's roles with the agencies that come with it (``may_view``,
+    # the test the lists filter with): no list of the user's agencies to read first.
+    related = tuple({*related, "receiving_unit", "competent_agency"})
+    rows = Dossier.objects.select_related(*related).filter(code=code).order_by()[:1]
     dossier = next(iter(rows), None)
-    if dossier is None:
+    if dossier is None or not may_view(user, dossier.receiving_unit.path, dossier.competent_agency.path):
         raise Http404
     return dossier
 

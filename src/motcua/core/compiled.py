@@ -26,6 +26,36 @@ from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 
+def _compile_marked(
+    compiler: SQLCompiler, markers: dict[str, Any]
+) -> tuple[str, tuple[Any, ...], dict[str, int]]:
+    sql, params = compiler.as_sql()
+    positions: dict[str, int] = {}
+    for name, marker in markers.items():
+        found = [i for i, value in enumerate(params) if type(value) is type(marker) and value == marker]
+        if len(found) != 1:
+            raise ImproperlyConfigured(
+                f"CompiledQuery: the marker of {name!r} appears {len(found)} times among the parameters"
+            )
+        positions[name] = found[0]
+    return sql, tuple(params), positions
+
+
+class MarkedSql:
+    """One queryset's SQL with marker values, to run many times over with other values in their places
+    (e.g. the same index scan for each agency and status of an inbox, under one UNION ALL)."""
+
+    def __init__(self, queryset: QuerySet[Any, Any], **markers: Any) -> None:
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, self._params, self._positions = _compile_marked(compiler, markers)
+
+    def params(self, **values: Any) -> list[Any]:
+        params = list(self._params)
+        for name, value in values.items():
+            params[self._positions[name]] = value
+        return params
+
+
 @dataclass(frozen=True)
 class _Compiled:
     alias: str
@@ -55,17 +85,9 @@ class CompiledQuery:
         if not query.values_select and not query.annotation_select:
             raise ImproperlyConfigured("CompiledQuery needs a values() queryset")
         compiler = query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        positions: dict[str, int] = {}
-        for name, marker in self._markers.items():
-            found = [i for i, value in enumerate(params) if type(value) is type(marker) and value == marker]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"CompiledQuery: the marker of {name!r} appears {len(found)} times among the parameters"
-                )
-            positions[name] = found[0]
+        sql, params, positions = _compile_marked(compiler, self._markers)
         names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
-        compiled = _Compiled(alias, compiler, sql, tuple(params), positions, names)
+        compiled = _Compiled(alias, compiler, sql, params, positions, names)
         self._compiled = compiled
         return compiled
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from motcua.core.compiled import MarkedSql
 from motcua.org.scoping import AnyUser, Capability, agencies_for, agencies_for_any, can_at, is_global
 
 from .models import Dossier, DossierEvent
@@ -32,6 +33,10 @@ MAX_PAGE_SIZE = 100
 # At most this many index scans under one page query (``Visibility.branches``); a wider scope (an officer
 # of a whole department tree) is read as one scan per side instead.
 MAX_BRANCHES = 64
+
+# Marker values of a branch's SQL, replaced by each agency and status (``Visibility._branch_keys``).
+_AGENCY_MARK = -7_000_000_001
+_STATUS_MARK = "\x00status"
 
 
 def dossiers_for_user(user: AnyUser, capability: Capability) -> QuerySet[Dossier]:
@@ -168,13 +173,54 @@ class Visibility:
         qs = _keyset(qs, after)
         branches = self.branches(statuses)
         if len(branches) > 1 and _combined_subqueries(qs):
-            bare = qs.select_related(None)
-            heads = [bare.filter(branch).values("id")[: size + 1] for branch in branches]
-            keys = bare.filter(pk__in=heads[0].union(*heads[1:], all=True)).values_list("id", flat=True)
             # The page's keys first, then its rows with their relations: planning the joins around the
             # UNION ALL took longer (≈8 ms) than running the two queries.
-            return _page(qs.filter(pk__in=list(keys[: size + 1])), size, fields)
+            keys = self._branch_keys(qs.select_related(None), statuses, size + 1)
+            if keys is None:
+                bare = qs.select_related(None)
+                heads = [bare.filter(branch).values("id")[: size + 1] for branch in branches]
+                union = bare.filter(pk__in=heads[0].union(*heads[1:], all=True)).values_list("id", flat=True)
+                keys = list(union[: size + 1])
+            return _page(qs.filter(pk__in=keys), size, fields)
         return _page(self.scoped(qs).filter(status__in=statuses), size, fields)
+
+    def _branch_keys(self, qs: QuerySet[Dossier], statuses: Sequence[str], limit: int) -> list[int] | None:
+        """The first ``limit`` keys, in (due date, id) order, of the branches of a scope of one agency
+        per branch (None for the wide fallback): one branch's SQL is built by the ORM with marker values
+        and repeated for each agency and status (building a dozen querysets cost more than the scans)."""
+        if self.agency_ids is None:
+            combos: list[tuple[str, int | None, str]] = [("", None, status) for status in statuses]
+        elif 2 * len(self.agency_ids) * len(statuses) > MAX_BRANCHES:
+            return None
+        else:
+            combos = [
+                (field, agency, status)
+                for field in ("competent_agency_id", "receiving_unit_id")
+                for agency in self.agency_ids
+                for status in statuses
+            ]
+        marked: dict[str, MarkedSql] = {}
+        parts: list[str] = []
+        params: list[Any] = []
+        for field, agency, status in combos:
+            if field not in marked:
+                branch = {field: _AGENCY_MARK} if field else {}
+                head = qs.filter(**branch, status=_STATUS_MARK).values("id", "due_at")[:limit]
+                markers = (
+                    {"agency": _AGENCY_MARK, "status": _STATUS_MARK} if field else {"status": _STATUS_MARK}
+                )
+                marked[field] = MarkedSql(head, **markers)
+            parts.append(f"({marked[field].sql})")
+            params += marked[field].params(
+                **({"agency": agency, "status": status} if field else {"status": status})
+            )
+        sql = (
+            f"SELECT id FROM (SELECT DISTINCT id, due_at FROM ({' UNION ALL '.join(parts)}) AS heads) AS keys"
+            " ORDER BY due_at, id LIMIT %s"
+        )
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return [row[0] for row in cursor.fetchall()]
 
     def count(self, qs: QuerySet[Dossier], cap: int) -> int:
         """The number of visible dossiers of ``qs`` (other filters, not the scope), reading at most ``cap``
