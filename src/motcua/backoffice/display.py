@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -72,9 +71,3 @@ def statutory_time_label(amount: Decimal, unit: str) -> str:
     if unit == TimeUnit.WORKING_HOUR:
         return ngettext("%(n)s working hour", "%(n)s working hours", count) % {"n": number}
     return ngettext("%(n)s working day", "%(n)s working days", count) % {"n": number}
-
-
-def local_time_text(moment: datetime) -> str:
-    """``HH:MM dd/mm/YYYY`` in the local time zone, as the ``date:"H:i d/m/Y"`` filter prints it (computed
-    in Python for list rows: the template filter per cell was a large share of an inbox page)."""
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")

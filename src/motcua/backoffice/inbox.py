@@ -17,11 +17,12 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.dates import local_time_text
 from motcua.dossiers.models import Dossier, DossierStatus
 from motcua.dossiers.selectors import Visibility, Window
 from motcua.workdays.calendar import WorkingCalendar
 
-from .display import TimeLeft, local_time_text, time_left_at
+from .display import TimeLeft, time_left_at
 
 # "Due soon": the due date falls within this window from now.
 DUE_SOON_WINDOW = timedelta(hours=48)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from motcua.core.compiled import CompiledQuery
+from motcua.core.dates import local_time_text
 
 from .models import Dossier, DossierAction, DossierEvent, DossierStatus, PausePeriod
 
@@ -17,6 +18,7 @@ from .models import Dossier, DossierAction, DossierEvent, DossierStatus, PausePe
 @dataclass(frozen=True)
 class TrackedEvent:
     at: datetime
+    at_text: str
     action_label: str
     to_status: str
     # The status the event moved the dossier to; "" when it did not change the status.
@@ -36,6 +38,19 @@ class TrackedDossier:
     finished_at: datetime | None
     timeline: list[TrackedEvent]
     missing_items: list[str]
+
+    # As the page prints them (``HH:MM dd/mm/YYYY``, local time).
+    @property
+    def received_text(self) -> str:
+        return local_time_text(self.received_at)
+
+    @property
+    def due_text(self) -> str:
+        return local_time_text(self.due_at)
+
+    @property
+    def finished_text(self) -> str:
+        return local_time_text(self.finished_at) if self.finished_at else ""
 
 
 # The page with the most traffic: its two reads are compiled once (plain rows, not model instances).
@@ -90,6 +105,7 @@ def dossier_track(code: str, second_factor: str) -> TrackedDossier | None:
     timeline = [
         TrackedEvent(
             at=e["at"],
+            at_text=local_time_text(e["at"]),
             action_label=str(actions.get(e["action"], e["action"])),
             to_status=e["to_status"],
             status_label=str(statuses.get(e["to_status"], e["to_status"]))
