@@ -1,6 +1,7 @@
 """Benchmark: dossier reads and creation with 1,000,000 dossiers on PostgreSQL.
 
     .venv/bin/python bench/dossiers_scale.py [--dossiers 1000000] [--clients 16] [--seconds 20]
+                                             [--driver wrk|python] [--workers 2]
 
 1. Builds `motcua_bench_dossiers` once: migrate, the demo province (organisation, catalog, processes), then
    `--dossiers` dossiers spread over two years, the demo's receiving units and competent agencies, every
@@ -9,7 +10,9 @@
    autovacuum would do in production.
 2. Starts a production-style server (gunicorn, 2 sync workers, DEBUG off, prepared statements on unless
    DATABASE_PREPARED_STATEMENTS says otherwise) on 127.0.0.1.
-3. From this separate process, with `--clients` concurrent clients for `--seconds` per scenario: the dossier
+3. With `--clients` concurrent clients for `--seconds` per scenario — through wrk (Debian package ``wrk``,
+   the default when installed: one C process, little CPU taken from the server) or, with
+   ``--driver python``, threads of this process — the dossier
    API list (first page of an officer's scope) and detail, the public tracking page, the officers' inbox and
    dossier page (session login) when the back office is installed, and dossier creation through the API.
    Prints requests/s, p50/p95/p99 latency and the largest worker's resident memory.
@@ -413,6 +416,7 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=2, help="gunicorn sync workers (default 2, one per core)"
     )
+    parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each scenario")
     parser.add_argument(
         "--driver",
         choices=["wrk", "python"],
@@ -489,11 +493,17 @@ def main() -> None:
             f"workers, PostgreSQL, {args.dossiers:,} dossiers"
         )
         print(f"{'scenario':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        for scenario in scenarios:
+
+        def run(scenario: Scenario, seconds: float) -> dict[str, float]:
             if args.driver == "wrk":
-                result = drive_wrk(scenario, args.clients, args.seconds)
-            else:
-                result = drive(scenario.make, args.clients, args.seconds, scenario.expect)
+                return drive_wrk(scenario, args.clients, seconds)
+            return drive(scenario.make, args.clients, seconds, scenario.expect)
+
+        for scenario in scenarios:
+            # Unmeasured warm-up: a worker's first requests of a kind load templates, calendars and prepare
+            # statements (the first takes ≈0.5 s); production workers live for days.
+            run(scenario, args.warmup)
+            result = run(scenario, args.seconds)
             print(
                 f"{scenario.label:<42} {result['rps']:8.1f} {result['p50']:8.1f} {result['p95']:8.1f} "
                 f"{result['p99']:8.1f} {int(result['errors']):7d}",

@@ -27,6 +27,9 @@ class AccessLog(models.Model):
     object_ref = models.CharField(_("object"), max_length=80, db_index=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
 
+    # The columns ``services.access_record`` writes (all of them but the key).
+    AUDITED_FIELDS = ("at", "user", "ip", "channel", "action", "object_type", "object_ref", "detail")
+
     class Meta:
         ordering = ("-at", "-id")
         indexes = [models.Index(fields=("user", "at"))]
