@@ -12,9 +12,7 @@ top functions by cumulative time (cProfile) for the scenario whose label starts 
 from __future__ import annotations
 
 import argparse
-import base64
 import cProfile
-import json
 import os
 import pstats
 import random
@@ -29,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.catalog_lookup import OUT  # noqa: E402
-from bench.dossiers_scale import PDF, PG_NAME, sample_codes, token_for  # noqa: E402
+from bench.dossiers_scale import PG_NAME, creation_body, sample_codes, token_for  # noqa: E402
 
 
 def configure() -> None:
@@ -81,7 +79,6 @@ def main() -> None:
     from django.test import Client
 
     from motcua.accounts.models import User
-    from motcua.catalog.models import Procedure
 
     token = token_for("tiepnhan")
     codes = sample_codes(500, "000.00.01.H24")
@@ -89,30 +86,7 @@ def main() -> None:
     officer = Client()
     officer.force_login(User.objects.get(username="tiepnhan"))
     public = Client()
-    version = Procedure.objects.get(national_code="1.001193", province__code="24").current_version
-    assert version is not None
-    body = json.dumps(
-        {
-            "procedure": "1.001193",
-            "receiving_unit": "000.00.01.H24",
-            "channel": "national_portal",
-            "applicant": {
-                "full_name": "Nguyễn Văn An",
-                "id_number": "027099012345",
-                "phone": "0912345678",
-                "commune": "07210",
-            },
-            "files": [
-                {
-                    "component": c.code,
-                    "name": f"{c.code}.pdf",
-                    "content_base64": base64.b64encode(PDF).decode(),
-                }
-                for c in version.components.all()
-                if c.requirement == "required"
-            ],
-        }
-    )
+    body = creation_body()
     rng = random.Random(7)
     scenarios: list[tuple[str, Callable[[], Any], int]] = [
         ("API dossier list", lambda: api.get("/api/v1/dossiers?status=in_progress"), 200),

@@ -210,6 +210,31 @@ def vacuum() -> None:
         cursor.execute("VACUUM (ANALYZE)")
 
 
+def creation_body() -> bytes:
+    """The API creation request: a birth registration from the national portal with its required PDFs."""
+    from motcua.catalog.models import Procedure
+
+    version = Procedure.objects.get(national_code="1.001193", province__code="24").current_version
+    assert version is not None
+    body = {
+        "procedure": "1.001193",
+        "receiving_unit": "000.00.01.H24",
+        "channel": "national_portal",
+        "applicant": {
+            "full_name": "Nguyễn Văn An",
+            "id_number": "027099012345",
+            "phone": "0912345678",
+            "commune": "07210",
+        },
+        "files": [
+            {"component": c.code, "name": f"{c.code}.pdf", "content_base64": base64.b64encode(PDF).decode()}
+            for c in version.components.all()
+            if c.requirement == "required"
+        ],
+    }
+    return json.dumps(body).encode()
+
+
 def token_for(username: str) -> str:
     from motcua.accounts.models import User
     from motcua.accounts.tokens import token_issue
@@ -437,28 +462,7 @@ def main() -> None:
     try:
         auth = {"Authorization": f"Bearer {token}"}
         cookie = session_cookie("tiepnhan", "MotCua@2026")
-        procedure_body = {
-            "procedure": "1.001193",
-            "receiving_unit": "000.00.01.H24",
-            "channel": "national_portal",
-            "applicant": {
-                "full_name": "Nguyễn Văn An",
-                "id_number": "027099012345",
-                "phone": "0912345678",
-                "commune": "07210",
-            },
-            "files": [],
-        }
-        from motcua.catalog.models import Procedure
-
-        version = Procedure.objects.get(national_code="1.001193", province__code="24").current_version
-        assert version is not None
-        procedure_body["files"] = [
-            {"component": c.code, "name": f"{c.code}.pdf", "content_base64": base64.b64encode(PDF).decode()}
-            for c in version.components.all()
-            if c.requirement == "required"
-        ]
-        create_body = json.dumps(procedure_body).encode()
+        create_body = creation_body()
         detail_paths = [f"/api/v1/dossiers/{code}" for code, _ in codes]
         scenarios: list[Scenario] = [
             Scenario("API dossier list (first page)", ["/api/v1/dossiers?status=in_progress"], auth),
