@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from motcua.core.compiled import CompiledQuery
+from motcua.org.scoping import roles_parse, roles_prime, roles_text
 
 from .models import ApiToken, User
 
@@ -27,14 +28,15 @@ def token_issue(user: User, name: str) -> tuple[ApiToken, str]:
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-# Every API call starts here: the look-up is compiled once (``motcua.core.compiled``), the user built from
-# the same row.
+# Every API call starts here: the look-up is compiled once (``motcua.core.compiled``), the user and their
+# roles come with the same row.
 _USER_FIELDS = [field for field in User._meta.concrete_fields]
 _TOKEN = CompiledQuery(
     lambda key_hash: (
         ApiToken.objects.filter(key_hash=key_hash, is_active=True)
         .order_by()
-        .values("id", "last_used_at", *(f"user__{field.name}" for field in _USER_FIELDS))[:1]
+        .annotate(roles=roles_text("user_id"))
+        .values("id", "last_used_at", "roles", *(f"user__{field.name}" for field in _USER_FIELDS))[:1]
     ),
     key_hash="\x00key",
 )
@@ -50,6 +52,7 @@ def token_user(raw: str) -> User | None:
         [field.attname for field in _USER_FIELDS],
         [row[f"user__{field.name}"] for field in _USER_FIELDS],
     )
+    roles_prime(user, roles_parse(row["roles"]))
     now = timezone.now()
     if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=row["id"]).update(last_used_at=now)

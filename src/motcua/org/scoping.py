@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.aggregates import StringAgg
+from django.db.models.functions import Concat
 
 from motcua.accounts.models import User
 from motcua.core.compiled import CompiledQuery
@@ -83,13 +85,53 @@ def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
     """(role, agency path) pairs of the user's roles that carry the capability. Cached per user object."""
     cache: dict[str, list[tuple[str, str]]] | None = getattr(user, "_motcua_role_cache", None)
     if cache is None:
-        cache = {}
-        rows = [(row["role"], row["agency__path"]) for row in _ROLES.rows(user_id=user.pk)]
-        for cap in Capability:
-            allowed = {r.value for r in roles_with(cap)}
-            cache[cap.value] = [(role, path) for role, path in rows if role in allowed]
-        user._motcua_role_cache = cache  # type: ignore[attr-defined]
+        cache = roles_prime(
+            user, [(row["role"], row["agency__path"]) for row in _ROLES.rows(user_id=user.pk)]
+        )
     return cache[capability.value]
+
+
+def roles_prime(user: User, rows: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Keep the user's (role, agency path) pairs on the user object for this request, when they were read
+    with the user (the API token's look-up reads them in the same query)."""
+    rows = list(rows)
+    cache = {
+        cap.value: [(role, path) for role, path in rows if role in {r.value for r in roles_with(cap)}]
+        for cap in Capability
+    }
+    user._motcua_role_cache = cache  # type: ignore[attr-defined]
+    return cache
+
+
+# How ``roles_text`` joins a user's roles into one value (agency paths are digits and slashes).
+ROLE_PATH_SEPARATOR = "|"
+ROLES_SEPARATOR = ";"
+
+
+def roles_text(user_ref: str) -> Subquery:
+    """A sub-select of the roles of the user whose key is the outer query's ``user_ref``, as one text
+    (``role|path;role|path``; None without roles): read with the user instead of a query of its own."""
+    return Subquery(
+        StaffRole.objects.filter(user_id=OuterRef(user_ref))
+        .order_by()
+        .values("user_id")
+        .annotate(
+            text=StringAgg(
+                Concat("role", Value(ROLE_PATH_SEPARATOR), "agency__path", output_field=CharField()),
+                Value(ROLES_SEPARATOR),
+            )
+        )
+        .values("text")
+    )
+
+
+def roles_parse(text: str | None) -> list[tuple[str, str]]:
+    pairs = []
+    for item in (text or "").split(ROLES_SEPARATOR):
+        if item:
+            role, _, path = item.partition(ROLE_PATH_SEPARATOR)
+            pairs.append((role, path))
+    return pairs
 
 
 def is_global(user: AnyUser, capability: Capability) -> bool:
