@@ -9,8 +9,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from motcua.core.compiled import CompiledQuery
-from motcua.org.scoping import roles_parse, roles_prime, roles_text
+from motcua.org.scoping import roles_text
 
+from .backends import USER_FIELDS, user_from_row
 from .models import ApiToken, User
 
 
@@ -30,13 +31,12 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # Every API call starts here: the look-up is compiled once (``motcua.core.compiled``), the user and their
 # roles come with the same row.
-_USER_FIELDS = [field for field in User._meta.concrete_fields]
 _TOKEN = CompiledQuery(
     lambda key_hash: (
         ApiToken.objects.filter(key_hash=key_hash, is_active=True)
         .order_by()
         .annotate(roles=roles_text("user_id"))
-        .values("id", "last_used_at", "roles", *(f"user__{field.name}" for field in _USER_FIELDS))[:1]
+        .values("id", "last_used_at", "roles", *(f"user__{field.name}" for field in USER_FIELDS))[:1]
     ),
     key_hash="\x00key",
 )
@@ -47,12 +47,7 @@ def token_user(raw: str) -> User | None:
     row = _TOKEN.first(key_hash=digest)
     if row is None or not row["user__is_active"]:
         return None
-    user = User.from_db(
-        ApiToken.objects.db,
-        [field.attname for field in _USER_FIELDS],
-        [row[f"user__{field.name}"] for field in _USER_FIELDS],
-    )
-    roles_prime(user, roles_parse(row["roles"]))
+    user = user_from_row(row, prefix="user__")
     now = timezone.now()
     if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=row["id"]).update(last_used_at=now)

@@ -43,7 +43,7 @@ from .account_forms import (
 
 logger = logging.getLogger(__name__)
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "motcua.accounts.backends.AccountBackend"
 SESSION_PENDING = "accounts_pending_user"  # the account waiting for its contact code
 SESSION_RESET = "accounts_reset_user"  # the account a reset code was asked for (0: none matched)
 SESSION_OIDC = "accounts_oidc"  # digital-ID logins started in this session, by state
