@@ -210,8 +210,9 @@ def vacuum() -> None:
         cursor.execute("VACUUM (ANALYZE)")
 
 
-def creation_body() -> bytes:
-    """The API creation request: a birth registration from the national portal with its required PDFs."""
+def creation_body(received_at: datetime | None = None) -> bytes:
+    """The API creation request: a birth registration from the national portal with its required PDFs,
+    received now or at ``received_at``."""
     from motcua.catalog.models import Procedure
 
     version = Procedure.objects.get(national_code="1.001193", province__code="24").current_version
@@ -232,7 +233,18 @@ def creation_body() -> bytes:
             if c.requirement == "required"
         ],
     }
+    if received_at is not None:
+        body["received_at"] = received_at.isoformat()
     return json.dumps(body).encode()
+
+
+def creation_bodies(days: int = 400) -> list[bytes]:
+    """Creation requests received at 09:00 on each of the last ``days`` days: a unit issues at most 9,999
+    codes a day (TT 01/2018 ``NNNN``), which the runs of one day would otherwise use up."""
+    from motcua.workdays.calendar import VIETNAM_TZ
+
+    today = datetime.now(VIETNAM_TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    return [creation_body(today - timedelta(days=n)) for n in range(1, days + 1)]
 
 
 def token_for(username: str) -> str:
@@ -318,11 +330,16 @@ class Scenario:
     paths: list[str]  # each request takes one at random
     headers: dict[str, str]
     method: str = "GET"
-    body: bytes | None = None
+    bodies: list[bytes] | None = None  # each request takes one at random
     expect: int = 200
 
     def make(self, rng: random.Random) -> tuple[str, str, bytes | None, dict[str, str]]:
-        return self.method, rng.choice(self.paths), self.body, self.headers
+        return (
+            self.method,
+            rng.choice(self.paths),
+            rng.choice(self.bodies) if self.bodies else None,
+            self.headers,
+        )
 
 
 def _lua_string(value: str | bytes) -> str:
@@ -332,7 +349,8 @@ def _lua_string(value: str | bytes) -> str:
 
 WRK_SCRIPT = """
 local paths = {%(paths)s}
-local method, body, expect = %(method)s, %(body)s, %(expect)d
+local bodies = {%(bodies)s}
+local method, expect = %(method)s, %(expect)d
 local headers = {%(headers)s}
 local threads, counter = {}, 0
 function setup(thread)
@@ -345,6 +363,8 @@ function init(args)
   bad = 0
 end
 function request()
+  local body = nil
+  if #bodies > 0 then body = bodies[math.random(#bodies)] end
   return wrk.format(method, paths[math.random(#paths)], headers, body)
 end
 function response(status, hdrs, resp)
@@ -370,7 +390,7 @@ def drive_wrk(scenario: Scenario, clients: int, seconds: float) -> dict[str, flo
         % {
             "paths": ",".join(_lua_string(p) for p in scenario.paths),
             "method": _lua_string(scenario.method),
-            "body": _lua_string(scenario.body) if scenario.body is not None else "nil",
+            "bodies": ",".join(_lua_string(b) for b in scenario.bodies or []),
             "expect": scenario.expect,
             "headers": ",".join(f"[{_lua_string(k)}]={_lua_string(v)}" for k, v in scenario.headers.items()),
         }
@@ -462,7 +482,7 @@ def main() -> None:
     try:
         auth = {"Authorization": f"Bearer {token}"}
         cookie = session_cookie("tiepnhan", "MotCua@2026")
-        create_body = creation_body()
+        create_bodies = creation_bodies()
         detail_paths = [f"/api/v1/dossiers/{code}" for code, _ in codes]
         scenarios: list[Scenario] = [
             Scenario("API dossier list (first page)", ["/api/v1/dossiers?status=in_progress"], auth),
@@ -488,7 +508,7 @@ def main() -> None:
                 ["/api/v1/dossiers"],
                 {**auth, "Content-Type": "application/json"},
                 method="POST",
-                body=create_body,
+                bodies=create_bodies,
                 expect=201,
             )
         )
