@@ -91,14 +91,17 @@ def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
     return cache[capability.value]
 
 
+# The roles that carry each capability (the matrix is constant; built once, not per request).
+_ROLES_OF: dict[str, frozenset[str]] = {
+    cap.value: frozenset(r.value for r in roles_with(cap)) for cap in Capability
+}
+
+
 def roles_prime(user: User, rows: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
     """Keep the user's (role, agency path) pairs on the user object for this request, when they were read
     with the user (the API token's look-up reads them in the same query)."""
     rows = list(rows)
-    cache = {
-        cap.value: [(role, path) for role, path in rows if role in {r.value for r in roles_with(cap)}]
-        for cap in Capability
-    }
+    cache = {cap: [(role, path) for role, path in rows if role in roles] for cap, roles in _ROLES_OF.items()}
     user._motcua_role_cache = cache  # type: ignore[attr-defined]
     return cache
 
