@@ -468,6 +468,9 @@ def main() -> None:
         default="wrk" if shutil.which("wrk") else "python",
         help="load generator: wrk (Debian package; the default when installed) or Python threads",
     )
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose label contains this text (e.g. 'detail')"
+    )
     args = parser.parse_args()
     ensure_database()
     database_url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
@@ -523,7 +526,7 @@ def main() -> None:
                 return drive_wrk(scenario, args.clients, seconds)
             return drive(scenario.make, args.clients, seconds, scenario.expect)
 
-        for scenario in scenarios:
+        for scenario in [s for s in scenarios if args.only in s.label]:
             # Unmeasured warm-up: a worker's first requests of a kind load templates, calendars and prepare
             # statements (the first takes ≈0.5 s); production workers live for days.
             run(scenario, args.warmup)

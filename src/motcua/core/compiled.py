@@ -23,6 +23,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import Subquery
+from django.db.models.functions import JSONObject
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -107,3 +109,17 @@ class CompiledQuery:
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+
+def nested_rows(queryset: QuerySet[Any, Any], **fields: str) -> Subquery | None:
+    """``queryset``'s rows as a list of JSON objects (``{name: field path}``) in one column of an outer
+    query, on PostgreSQL; None on other databases, which read them with a query of their own.
+
+    A dossier's files and history came as two more round trips after the dossier itself; as array
+    sub-selects they come with it. JSON has no dates: date-times come back as ISO 8601 text (UTC)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    # Imported here: the PostgreSQL contrib module is only needed on PostgreSQL.
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return ArraySubquery(queryset.values(row=JSONObject(**fields)))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.models import User
 from motcua.accounts.tokens import token_issue
@@ -77,6 +80,27 @@ def test_create_read_list_and_refuse(
         headers=headers,
     )
     assert again.status_code == 422 and again.json()["codes"]
+
+
+def test_the_detail_is_read_in_one_query_on_postgresql(
+    client: Client, catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    headers = bearer(desk_officer)
+    code = client.post(
+        "/api/v1/dossiers", payload(person), content_type="application/json", headers=headers
+    ).json()["code"]
+    with CaptureQueriesContext(connection) as queries:
+        detail = client.get(f"/api/v1/dossiers/{code}", headers=headers)
+    assert detail.status_code == 200 and detail.json()["attachments"][0]["component"] == "TP1"
+    files_or_history = [
+        q["sql"]
+        for q in queries.captured_queries
+        # A query of their own filters by the dossier's key; a sub-select by the outer row's column.
+        if re.search(r'WHERE "dossiers_(attachment|dossierevent)"\."dossier_id" = \d', q["sql"])
+    ]
+    # On PostgreSQL the files and the history are array sub-selects of the dossier's own query; SQLite
+    # reads them with a query each.
+    assert len(files_or_history) == (0 if connection.vendor == "postgresql" else 2), files_or_history
 
 
 def test_bad_input_changes_nothing(
