@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from motcua.core.compiled import MarkedSql
+from motcua.core.compiled import CompiledQuery, MarkedSql
 from motcua.org.scoping import AnyUser, Capability, agencies_for, agencies_for_any, can_at, is_global
 
 from .models import Dossier, DossierEvent
@@ -37,6 +37,10 @@ MAX_BRANCHES = 64
 # Marker values of a branch's SQL, replaced by each agency and status (``Visibility._branch_keys``).
 _AGENCY_MARK = -7_000_000_001
 _STATUS_MARK = "\x00status"
+# The cursor's (``_keyset`` names its moment twice): moments no dossier is due at and a key none has.
+_AFTER_MARK = datetime(1001, 1, 1, tzinfo=UTC)
+_SAME_MARK = datetime(1001, 1, 2, tzinfo=UTC)
+_LAST_ID_MARK = -7_000_000_002
 
 
 def dossiers_for_user(user: AnyUser, capability: Capability) -> QuerySet[Dossier]:
@@ -77,6 +81,34 @@ def _page(qs: QuerySet[Dossier], size: int, fields: Sequence[str] = ()) -> Inbox
     rows = list(qs[: size + 1])
     items = rows[:size]
     next_after = (items[-1].due_at, items[-1].pk) if len(rows) > size else None
+    return InboxPage(items, next_after)
+
+
+# A page's rows read by their keys: one ``CompiledQuery`` per column list and page size, the key list
+# padded to the page size with a key no dossier has (building the query cost more than running it).
+_ROWS_BY_KEYS: dict[tuple[tuple[str, ...], int], CompiledQuery] = {}
+_NO_DOSSIER = 0
+
+
+def _rows_by_keys(keys: Sequence[int], fields: Sequence[str], limit: int) -> InboxPage:
+    """The page of ``limit - 1`` rows (``fields`` plus the cursor's) of the dossiers ``keys`` (at most
+    ``limit``, in any order), in (due date, id) order."""
+    columns = tuple(sorted({*fields, "due_at", "id"}))
+    compiled = _ROWS_BY_KEYS.get((columns, limit))
+    if compiled is None:
+        markers = {f"k{i}": _AGENCY_MARK - 1 - i for i in range(limit)}
+        compiled = CompiledQuery(
+            lambda **keys: (
+                Dossier.objects.filter(pk__in=list(keys.values())).order_by("due_at", "id").values(*columns)
+            ),
+            **markers,
+        )
+        _ROWS_BY_KEYS[(columns, limit)] = compiled
+    padded = [*keys, *[_NO_DOSSIER] * (limit - len(keys))]
+    rows = compiled.rows(**{f"k{i}": key for i, key in enumerate(padded)})
+    size = limit - 1
+    items = rows[:size]
+    next_after = (items[-1]["due_at"], items[-1]["id"]) if len(rows) > size else None
     return InboxPage(items, next_after)
 
 
@@ -170,24 +202,35 @@ class Visibility:
         With ``fields`` the items are ``values()`` rows of those columns instead of dossiers.
         """
         size = _page_size(size)
+        filtered = qs
         qs = _keyset(qs, after)
         branches = self.branches(statuses)
         if len(branches) > 1 and _combined_subqueries(qs):
             # The page's keys first, then its rows with their relations: planning the joins around the
             # UNION ALL took longer (≈8 ms) than running the two queries.
-            keys = self._branch_keys(qs.select_related(None), statuses, size + 1)
+            keys = self._branch_keys(filtered.select_related(None), after, statuses, size + 1)
             if keys is None:
                 bare = qs.select_related(None)
                 heads = [bare.filter(branch).values("id")[: size + 1] for branch in branches]
                 union = bare.filter(pk__in=heads[0].union(*heads[1:], all=True)).values_list("id", flat=True)
                 keys = list(union[: size + 1])
+            if fields:
+                return _rows_by_keys(keys, fields, size + 1)
             return _page(qs.filter(pk__in=keys), size, fields)
         return _page(self.scoped(qs).filter(status__in=statuses), size, fields)
 
-    def _branch_keys(self, qs: QuerySet[Dossier], statuses: Sequence[str], limit: int) -> list[int] | None:
-        """The first ``limit`` keys, in (due date, id) order, of the branches of a scope of one agency
-        per branch (None for the wide fallback): one branch's SQL is built by the ORM with marker values
-        and repeated for each agency and status (building a dozen querysets cost more than the scans)."""
+    def _branch_keys(
+        self,
+        qs: QuerySet[Dossier],
+        after: tuple[datetime, int] | None,
+        statuses: Sequence[str],
+        limit: int,
+    ) -> list[int] | None:
+        """The first ``limit`` keys after the cursor, in (due date, id) order, of the branches of a scope of
+        one agency per branch (None for the wide fallback): one branch's SQL is built by the ORM with marker
+        values and repeated for each agency and status (building a dozen querysets cost more than the
+        scans). ``qs`` holds the other filters; without any (the first tab, the API's list) the branch's
+        SQL is built once per process (``_BRANCH_SQL``), the cursor a marker too."""
         if self.agency_ids is None:
             combos: list[tuple[str, int | None, str]] = [("", None, status) for status in statuses]
         elif 2 * len(self.agency_ids) * len(statuses) > MAX_BRANCHES:
@@ -199,21 +242,25 @@ class Visibility:
                 for agency in self.agency_ids
                 for status in statuses
             ]
+        plain = not qs.query.where
         marked: dict[str, MarkedSql] = {}
         parts: list[str] = []
         params: list[Any] = []
         for field, agency, status in combos:
             if field not in marked:
-                branch = {field: _AGENCY_MARK} if field else {}
-                head = qs.filter(**branch, status=_STATUS_MARK).values("id", "due_at")[:limit]
-                markers = (
-                    {"agency": _AGENCY_MARK, "status": _STATUS_MARK} if field else {"status": _STATUS_MARK}
-                )
-                marked[field] = MarkedSql(head, **markers)
+                shape = (field, limit, after is not None)
+                known = _BRANCH_SQL.get(shape) if plain else None
+                marked[field] = known or _branch_sql(qs, field, limit, with_cursor=after is not None)
+                if plain and known is None:
+                    _BRANCH_SQL[shape] = marked[field]
+            values: dict[str, Any] = {"status": status}
+            if field:
+                values["agency"] = agency
+            if after is not None:
+                values["due_after"] = values["due_same"] = after[0]
+                values["last_id"] = after[1]
             parts.append(f"({marked[field].sql})")
-            params += marked[field].params(
-                **({"agency": agency, "status": status} if field else {"status": status})
-            )
+            params += marked[field].params(**values)
         sql = (
             f"SELECT id FROM (SELECT DISTINCT id, due_at FROM ({' UNION ALL '.join(parts)}) AS heads) AS keys"
             " ORDER BY due_at, id LIMIT %s"
@@ -276,6 +323,25 @@ class Visibility:
             cursor.execute(f"SELECT {', '.join(columns)}", params)
             row = cursor.fetchone()
         return [int(n) for n in row]
+
+
+# The SQL of one branch of a page without other filters, per (side, limit, with a cursor).
+_BRANCH_SQL: dict[tuple[str, int, bool], MarkedSql] = {}
+
+
+def _branch_sql(qs: QuerySet[Dossier], field: str, limit: int, *, with_cursor: bool) -> MarkedSql:
+    """One branch's head of ``qs`` (the first ``limit`` rows of an agency side and a status, after a
+    cursor) as SQL with markers for the agency, the status and the cursor."""
+    markers: dict[str, Any] = {"status": _STATUS_MARK}
+    branch: dict[str, Any] = {"status": _STATUS_MARK}
+    if field:
+        branch[field] = markers["agency"] = _AGENCY_MARK
+    head = qs.filter(**branch).order_by("due_at", "id")
+    if with_cursor:
+        # ``_keyset``'s condition, its moment under two markers (each must appear once).
+        markers.update(due_after=_AFTER_MARK, due_same=_SAME_MARK, last_id=_LAST_ID_MARK)
+        head = head.filter(Q(due_at__gt=_AFTER_MARK) | Q(due_at=_SAME_MARK, id__gt=_LAST_ID_MARK))
+    return MarkedSql(head.values("id", "due_at")[:limit], **markers)
 
 
 @dataclass(frozen=True)

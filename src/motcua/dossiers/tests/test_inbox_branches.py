@@ -64,7 +64,9 @@ def spread(catalog: Any, org: dict[str, Agency], geo: dict[str, Any]) -> list[Do
     return Dossier.objects.bulk_create(rows)
 
 
-def walk(qs: Any, size: int, visibility: Visibility | None, statuses: tuple[str, ...]) -> list[int]:
+def walk(
+    qs: Any, size: int, visibility: Visibility | None, statuses: tuple[str, ...], fields: tuple[str, ...] = ()
+) -> list[int]:
     """Every page from the first: through ``visibility.page`` (``qs`` unscoped), else the plain query."""
     seen: list[int] = []
     after = None
@@ -72,8 +74,8 @@ def walk(qs: Any, size: int, visibility: Visibility | None, statuses: tuple[str,
         if visibility is None:
             page = inbox_page(qs, after=after, size=size)
         else:
-            page = visibility.page(qs, statuses, after=after, size=size)
-        seen += [d.pk for d in page.items]
+            page = visibility.page(qs, statuses, after=after, size=size, fields=fields)
+        seen += [d["id"] if fields else d.pk for d in page.items]
         if page.next_after is None:
             return seen
         after = page.next_after
@@ -112,6 +114,25 @@ def test_branch_pages_equal_the_plain_query(
     assert walk(narrowed, 2, visibility, statuses) == [
         pk for pk in expected if Dossier.objects.get(pk=pk).competent_agency_id == org["justice_div"].pk
     ]
+
+
+@pytest.mark.parametrize("statuses", STATUS_SETS)
+def test_rows_of_a_page_without_other_filters_equal_the_plain_query(
+    spread: list[Dossier], officer: User, org: dict[str, Agency], statuses: tuple[str, ...]
+) -> None:
+    """The first tab and the API's list: no filter but the scope, the branch SQL built once per process
+    with the cursor as markers, the rows read by their keys as ``values()`` rows."""
+    visibility = visibility_for(officer)
+    scope = set(visibility.agency_ids or ())
+    expected = [
+        d.pk
+        for d in sorted(spread, key=lambda d: (d.due_at, d.pk))
+        if d.status in statuses and (d.receiving_unit_id in scope or d.competent_agency_id in scope)
+    ]
+    for size in (1, 3, 20, 20):  # 20 twice: the second walk reuses the compiled SQL
+        assert walk(Dossier.objects.all(), size, visibility, statuses, fields=("code", "status")) == expected
+    page = visibility.page(Dossier.objects.all(), statuses, size=3, fields=("code",))
+    assert [row["code"] for row in page.items] == [Dossier.objects.get(pk=pk).code for pk in expected[:3]]
 
 
 def test_branch_page_is_a_fixed_number_of_queries(spread: list[Dossier], officer: User) -> None:
