@@ -231,8 +231,8 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _detail(row: dict[str, Any]) -> dict[str, Any]:
-    """The detail answer from a ``DETAIL_FIELDS`` row (``_row_of`` makes one from a dossier in memory);
-    the files and the history come with it on PostgreSQL, else are two more queries."""
+    """The detail answer from a ``_DETAIL`` row; the files and the history come with it on PostgreSQL,
+    else are two more queries."""
     dossier_id = row["id"]
     applicant = {name: row[f"applicant__{name}"] for name in APPLICANT_FIELDS}
     return {
@@ -259,31 +259,6 @@ def _detail(row: dict[str, Any]) -> dict[str, Any]:
         if "nested_timeline" in row
         else _TIMELINE.rows(dossier_id=dossier_id),
     }
-
-
-def _row_of(d: Dossier) -> dict[str, Any]:
-    """A ``DETAIL_FIELDS`` row from a dossier already in memory (the one just created)."""
-    a = d.applicant
-    row: dict[str, Any] = {
-        "id": d.pk,
-        "code": d.code,
-        "status": d.status,
-        "channel": d.channel,
-        "procedure_version__procedure__national_code": d.procedure_version.procedure.national_code,
-        "procedure_version__name": d.procedure_version.name,
-        "receiving_unit__code": d.receiving_unit.code,
-        "competent_agency__code": d.competent_agency.code,
-        "received_at": d.received_at,
-        "due_at": d.due_at,
-        "applicant__commune__code": a.commune.code if a.commune else "",
-        "form_data": d.form_data,
-        "supplement_count": d.supplement_count,
-        "lock_version": d.lock_version,
-    }
-    row.update(
-        {f"applicant__{name}": getattr(a, name) for name in (*APPLICANT_FIELDS, "tax_code", "representative")}
-    )
-    return row
 
 
 def _get(request: HttpRequest, code: str) -> Dossier:
@@ -410,11 +385,13 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
         ).first()
         if applicant["commune"] is None:
             return Status(422, {"detail": [f"unknown commune {commune_code}"], "codes": ["commune"]})
+    version = procedure.current_version
+    version.procedure = procedure  # the routing and the process plan need it: not read again
     try:
         dossier = dossier_receive(
             officer=request.user,
             receiving_unit=unit,
-            procedure_version=procedure.current_version,
+            procedure_version=version,
             applicant={k: v for k, v in applicant.items() if v not in ("", None)},
             channel=payload.channel,
             form_data=payload.form_data,
@@ -423,10 +400,11 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
         )
     except ValidationError as exc:
         return _problem(exc)
-    # Answered from the rows just written (the caller received it at its own unit, so may see it); only
-    # the files and the history are read back.
-    dossier.procedure_version.procedure = procedure
-    return Status(201, _detail(_row_of(dossier)))
+    # Read back as the detail reads it (one query on PostgreSQL): the caller received it at its own unit,
+    # so may see it, and the answer is the detail's by construction.
+    row = _DETAIL.first(code=dossier.code)
+    assert row is not None
+    return Status(201, _detail(row))
 
 
 @router.post(

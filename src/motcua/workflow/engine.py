@@ -250,10 +250,11 @@ def process_plan(procedure: Procedure, competent: Agency) -> ProcessPlan | None:
     """The active process for a dossier of ``procedure`` settled by ``competent`` (at that agency's level)
     and its start step; None when none applies. Reads only: ``dossier_receive`` calls it before its
     transaction, so that the code counter's row lock is not held while the definition is read."""
-    definition = active_definition_for(procedure, agency=competent, level=competent.level)
+    definition = active_definition_for(procedure, agency=competent, level=competent.level, rows=False)
     if definition is None:
         return None
-    start = next((step for step in definition.steps.all() if step.is_start), None)
+    # Only the start step is needed to open the process (two queries, not the three of every row).
+    start = Step.objects.filter(definition=definition, is_start=True).order_by("id").first()
     if start is None:
         # Activation guarantees exactly one start step; a definition without one cannot be followed.
         return None
@@ -266,15 +267,17 @@ def process_start(
     at: datetime,
     calendar: WorkingCalendar | None = None,
     plan: ProcessPlan | None = None,
+    fresh: bool = False,
 ) -> StepInstance | None:
     """Open the start step of the process that applies to the dossier (its procedure, competent agency and
     that agency's level). Returns None when no active definition applies: the dossier is then handled
     through the dossier services alone. Called by ``dossier_receive`` inside its transaction, with the
-    ``process_plan`` and the calendar it has already read."""
+    ``process_plan`` and the calendar it has already read, and ``fresh``: the dossier was created in that
+    transaction, so no step of it can exist yet (the check is skipped)."""
     plan = plan or process_plan(dossier.procedure_version.procedure, dossier.competent_agency)
     if plan is None:
         return None
-    if StepInstance.objects.filter(dossier=dossier).exists():
+    if not fresh and StepInstance.objects.filter(dossier=dossier).exists():
         raise ValidationError(
             _("The process of dossier %(code)s has already started.") % {"code": dossier.code},
             code="already_started",

@@ -33,9 +33,10 @@ def with_rows(qs: QuerySet[ProcessDefinition]) -> QuerySet[ProcessDefinition]:
 
 
 def active_definition_for(
-    procedure: Procedure, agency: Agency | None = None, level: Level | None = None
+    procedure: Procedure, agency: Agency | None = None, level: Level | None = None, *, rows: bool = True
 ) -> ProcessDefinition | None:
-    """The active definition that applies to a dossier of ``procedure`` handled by ``agency`` at ``level``.
+    """The active definition that applies to a dossier of ``procedure`` handled by ``agency`` at ``level``,
+    with its steps and actions loaded (``rows=False``: the definition alone, one query).
 
     The most specific one wins: agency and level, then agency only, then level only, then the generic one.
     A definition specialised for an agency applies to that agency exactly, not to its sub-units."""
@@ -45,13 +46,10 @@ def active_definition_for(
     level_match = Q(level__isnull=True)
     if level is not None:
         level_match |= Q(level=level)
-    candidates = list(
-        with_rows(
-            ProcessDefinition.objects.filter(
-                agency_match, level_match, procedure=procedure, status=DefinitionStatus.ACTIVE
-            )
-        )
+    active = ProcessDefinition.objects.filter(
+        agency_match, level_match, procedure=procedure, status=DefinitionStatus.ACTIVE
     )
+    candidates = list(with_rows(active) if rows else active)
     if not candidates:
         return None
     return max(candidates, key=lambda d: (d.agency_id is not None, d.level_id is not None))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from .spec import (
 if TYPE_CHECKING:
     from django.http import QueryDict
 
-    from motcua.catalog.models import ProcedureVersion
+    from motcua.catalog.models import Component, ProcedureVersion
 
 INTEGER_TEXT = re.compile(r"^[+-]?\d{1,15}$")
 NUMBER_TEXT = re.compile(r"^[+-]?\d{1,15}([.,]\d{1,10})?$")
@@ -409,16 +409,19 @@ def _extras(index: Mapping[str, FieldSpec], data: Mapping[str, Any], prefix: str
 # --- components ---------------------------------------------------------------------------------------------
 
 
-def components_required(version: ProcedureVersion, data: Any) -> set[int]:
+def components_required(
+    version: ProcedureVersion, data: Any, components: Iterable[Component] | None = None
+) -> set[int]:
     """Ids of the version's components required with these answers: every ``required`` one, and each
-    ``conditional`` one whose ``required_when`` rule holds (without a rule it stays optional)."""
+    ``conditional`` one whose ``required_when`` rule holds (without a rule it stays optional).
+    ``components``: the version's components when the caller has already read them."""
     from motcua.catalog.models import Requirement
 
     answers: Mapping[str, Any] = {}
     if isinstance(data, Mapping):
         answers, _hidden = visible_answers(version_fields(version), copy_answers(data))
     required: set[int] = set()
-    for component in version.components.all():
+    for component in version.components.all() if components is None else components:
         if component.requirement == Requirement.REQUIRED or (
             component.requirement == Requirement.CONDITIONAL
             and component.required_when
