@@ -152,6 +152,9 @@ if PRODUCTION:
     # In production the app serves its own collected static files (no CDN, no extra server needed).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# Database sessions read by a compiled query (accounts/sessions.py).
+SESSION_ENGINE = "motcua.accounts.sessions"
+
 # Django's model backend, the session's user read with their roles in one query (accounts/backends.py).
 AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.AccountBackend"]
 

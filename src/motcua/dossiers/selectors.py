@@ -16,7 +16,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from motcua.core.compiled import CompiledQuery, MarkedSql
-from motcua.org.scoping import AnyUser, Capability, agencies_for, agencies_for_any, can_at, is_global
+from motcua.org.scoping import AnyUser, Capability, agencies_for, agency_ids_for_any, can_at, is_global
 
 from .models import Dossier, DossierEvent
 
@@ -363,10 +363,7 @@ class Window:
 
 def visibility_for(user: AnyUser) -> Visibility:
     """Who sees what through any of ``VIEW_CAPABILITIES``: one query for the agencies of the user's roles."""
-    agencies = agencies_for_any(user, VIEW_CAPABILITIES)
-    if agencies is None:
-        return Visibility(None)
-    return Visibility(tuple(sorted(agencies.values_list("id", flat=True))))
+    return Visibility(agency_ids_for_any(user, VIEW_CAPABILITIES))
 
 
 def may_view(user: AnyUser, receiving_unit_path: str, competent_agency_path: str) -> bool:

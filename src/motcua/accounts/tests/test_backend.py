@@ -41,3 +41,23 @@ def test_password_login_and_a_session_still_work(org: dict[str, Agency]) -> None
     assert client.login(username="desk2", password="pw-Test-123456")
     response = client.get("/mot-cua/ho-so/")
     assert response.status_code == 200
+
+
+def test_sessions_are_read_by_their_key_and_expire(org: dict[str, Agency]) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from motcua.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["tab"] = "qua-han"
+    store.save()
+    key = store.session_key
+    assert key and SessionStore(key).load() == {"tab": "qua-han"}
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {} and expired.session_key is None
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None

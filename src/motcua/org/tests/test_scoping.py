@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from motcua.accounts.models import User
 from motcua.org.models import Agency, AgencyKind, Role, ServiceCenter
-from motcua.org.scoping import MATRIX, Capability, agencies_for, can
+from motcua.org.scoping import MATRIX, Capability, agencies_for, agencies_for_any, agency_ids_for_any, can
 from motcua.org.services import agency_save
 from tests.fixtures import make_agency, staff
 
@@ -56,6 +56,29 @@ def test_roles_in_several_agencies(org: dict[str, Agency]) -> None:
         "001.00.41.H24",
     }
     assert not can(user, C.DOSSIER_PROCESS, org["justice"])
+
+
+@pytest.mark.parametrize("capabilities", [(C.DOSSIER_PROCESS,), (C.DOSSIER_RECEIVE, C.MONITOR), tuple(C)])
+def test_agency_ids_equal_the_agencies_queryset(
+    org: dict[str, Agency], capabilities: tuple[Capability, ...]
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    users: list[Any] = [
+        staff("one", (org["justice"], Role.SPECIALIST)),
+        staff("two", (org["justice_div"], Role.HEAD_OF_DIVISION), (org["commune"], Role.RECEPTION_OFFICER)),
+        staff("none", (org["justice"], Role.AGENCY_ADMIN)),
+        staff("province", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR)),
+        User.objects.create_superuser("root", "r@x.vn", "pw-Test-123456"),
+        AnonymousUser(),
+    ]
+    for user in users:
+        agencies = agencies_for_any(user, capabilities)
+        expected = None if agencies is None else tuple(sorted(agencies.values_list("id", flat=True)))
+        assert agency_ids_for_any(user, capabilities) == expected, (user, capabilities)
+    assert agency_ids_for_any(users[0], (C.DOSSIER_PROCESS,)) == tuple(
+        sorted([org["justice"].pk, org["justice_div"].pk])
+    )
 
 
 def test_inactive_anonymous_and_superuser(org: dict[str, Agency]) -> None:
