@@ -41,6 +41,8 @@ _STATUS_MARK = "\x00status"
 _AFTER_MARK = datetime(1001, 1, 1, tzinfo=UTC)
 _SAME_MARK = datetime(1001, 1, 2, tzinfo=UTC)
 _LAST_ID_MARK = -7_000_000_002
+# The keys of a page's rows (``_rows_by_keys``): _KEY_MARK, _KEY_MARK - 1, …
+_KEY_MARK = -7_100_000_000
 
 
 def dossiers_for_user(user: AnyUser, capability: Capability) -> QuerySet[Dossier]:
@@ -71,17 +73,23 @@ def _page_size(size: int) -> int:
     return max(1, min(int(size), MAX_PAGE_SIZE))
 
 
+def _cut(rows: list[Any], size: int) -> InboxPage:
+    """The page of the first ``size`` of ``rows`` (read with one more, to know whether a next page exists):
+    dossiers, or ``values()`` dicts holding the cursor's columns."""
+    items = rows[:size]
+    if len(rows) <= size:
+        return InboxPage(items, None)
+    last = items[-1]
+    return InboxPage(
+        items, (last["due_at"], last["id"]) if isinstance(last, dict) else (last.due_at, last.pk)
+    )
+
+
 def _page(qs: QuerySet[Dossier], size: int, fields: Sequence[str] = ()) -> InboxPage:
     if fields:
         # Dicts of the named columns (plus the cursor's): no model instances to build for a list.
-        rows: list[Any] = list(qs.values(*{*fields, "due_at", "id"})[: size + 1])
-        items = rows[:size]
-        next_after = (items[-1]["due_at"], items[-1]["id"]) if len(rows) > size else None
-        return InboxPage(items, next_after)
-    rows = list(qs[: size + 1])
-    items = rows[:size]
-    next_after = (items[-1].due_at, items[-1].pk) if len(rows) > size else None
-    return InboxPage(items, next_after)
+        return _cut(list(qs.values(*{*fields, "due_at", "id"})[: size + 1]), size)
+    return _cut(list(qs[: size + 1]), size)
 
 
 # A page's rows read by their keys: one ``CompiledQuery`` per column list and page size, the key list
@@ -96,7 +104,7 @@ def _rows_by_keys(keys: Sequence[int], fields: Sequence[str], limit: int) -> Inb
     columns = tuple(sorted({*fields, "due_at", "id"}))
     compiled = _ROWS_BY_KEYS.get((columns, limit))
     if compiled is None:
-        markers = {f"k{i}": _AGENCY_MARK - 1 - i for i in range(limit)}
+        markers = {f"k{i}": _KEY_MARK - i for i in range(limit)}
         compiled = CompiledQuery(
             lambda **keys: (
                 Dossier.objects.filter(pk__in=list(keys.values())).order_by("due_at", "id").values(*columns)
@@ -105,11 +113,7 @@ def _rows_by_keys(keys: Sequence[int], fields: Sequence[str], limit: int) -> Inb
         )
         _ROWS_BY_KEYS[(columns, limit)] = compiled
     padded = [*keys, *[_NO_DOSSIER] * (limit - len(keys))]
-    rows = compiled.rows(**{f"k{i}": key for i, key in enumerate(padded)})
-    size = limit - 1
-    items = rows[:size]
-    next_after = (items[-1]["due_at"], items[-1]["id"]) if len(rows) > size else None
-    return InboxPage(items, next_after)
+    return _cut(compiled.rows(**{f"k{i}": key for i, key in enumerate(padded)}), limit - 1)
 
 
 def inbox_page(qs: QuerySet[Dossier], after: tuple[datetime, int] | None = None, size: int = 20) -> InboxPage:

@@ -164,29 +164,34 @@ def agencies_for(user: AnyUser, capability: Capability) -> QuerySet[Agency]:
 def agencies_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> QuerySet[Agency] | None:
     """The agencies in which ``user`` holds at least one of ``capabilities`` (one query); None when one of
     them is global (every agency, no need to list them)."""
-    capabilities = tuple(capabilities)
-    if not isinstance(user, User) or not user.is_active:
-        return Agency.objects.none()
-    if any(is_global(user, capability) for capability in capabilities):
+    paths = _paths_for_any(user, capabilities)
+    if paths is None:
         return None
-    paths = {path for capability in capabilities for _, path in _grants(user, capability)}
     if not paths:
         return Agency.objects.none()
     condition = Q()
-    for path in sorted(paths):
+    for path in paths:
         condition |= Q(path__startswith=path)
     return Agency.objects.filter(condition)
+
+
+def _paths_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> list[str] | None:
+    """The sorted agency paths of the user's roles that grant one of ``capabilities``; None when one of
+    them is global (every agency), empty for an inactive or anonymous user."""
+    capabilities = tuple(capabilities)
+    if not isinstance(user, User) or not user.is_active:
+        return []
+    if any(is_global(user, capability) for capability in capabilities):
+        return None
+    return sorted({path for capability in capabilities for _, path in _grants(user, capability)})
 
 
 def agency_ids_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> tuple[int, ...] | None:
     """The sorted ids of ``agencies_for_any`` (None: every agency), read by one statement whose SQL is
     built once per number of role paths: it runs on every list and inbox request."""
-    capabilities = tuple(capabilities)
-    if not isinstance(user, User) or not user.is_active:
-        return ()
-    if any(is_global(user, capability) for capability in capabilities):
+    paths = _paths_for_any(user, capabilities)
+    if paths is None:
         return None
-    paths = sorted({path for capability in capabilities for _, path in _grants(user, capability)})
     if not paths:
         return ()
     connection = connections[Agency.objects.db]
