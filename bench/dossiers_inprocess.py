@@ -73,6 +73,7 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--queries", default="", help="print the SQL of one request of this scenario")
     args = parser.parse_args()
     configure()
     from django.db import connection
@@ -109,6 +110,15 @@ def main() -> None:
         for _ in range(5):  # warm: templates, prepared statements, caches
             response = call()
             assert response.status_code == expect, (label, response.status_code, response.content[:300])
+        if args.queries and label.startswith(args.queries):
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            for query in captured.captured_queries:
+                print(
+                    f"-- {query['time']} s\n{query['sql'][: int(os.environ.get('BENCH_SQL_CHARS', '600'))]}"
+                )
         walls, sqls, counts = [], [], []
         profiler = cProfile.Profile() if args.profile and label.startswith(args.profile) else None
         for _ in range(args.requests):

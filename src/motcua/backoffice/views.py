@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -75,7 +75,6 @@ from motcua.dossiers.results import (
 )
 from motcua.dossiers.selectors import (
     VIEW_CAPABILITIES,
-    dossier_timeline,
     may_view,
     visibility_for,
 )
@@ -94,7 +93,6 @@ from motcua.dossiers.services import (
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import RECEIVING_KINDS, Agency
 from motcua.org.scoping import Capability, agencies_for, can
-from motcua.signing.models import SignatureRecord
 from motcua.signing.services import slip_seal
 from motcua.workdays.selectors import working_calendar
 from motcua.workflow.engine import available_actions, process_act, process_supplement_receive
@@ -133,6 +131,15 @@ from .inbox import (
     tab_counts,
     tab_due_condition,
     tab_statuses,
+)
+from .page_reads import (
+    attachments_of,
+    components_of,
+    dossier_by_code,
+    events_of,
+    pauses_of,
+    result_documents_of,
+    steps_of,
 )
 
 # The reception form's one-time tokens already used in this session, with the dossier each produced.
@@ -465,9 +472,7 @@ def _visible_dossier(user: User, code: str, related: tuple[str, ...] = SLIP_RELA
     # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering). Read
     # by its code, then checked against the user's roles with the agencies that come with it (``may_view``,
     # the test the lists filter with): no list of the user's agencies to read first.
-    related = tuple({*related, "receiving_unit", "competent_agency"})
-    rows = Dossier.objects.select_related(*related).filter(code=code).order_by()[:1]
-    dossier = next(iter(rows), None)
+    dossier = dossier_by_code(code, (*related, "receiving_unit", "competent_agency"))
     if dossier is None or not may_view(user, dossier.receiving_unit.path, dossier.competent_agency.path):
         raise Http404
     return dossier
@@ -501,17 +506,27 @@ ACTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
 }
 
 
-def _action_forms(request: HttpRequest, dossier: Dossier, *, bound: bool) -> dict[str, forms.Form]:
-    """Every action's form: the posted one bound to the request when ``bound``, the others fresh."""
-    posted = request.POST.get("hanh_dong", "") if bound else ""
-    initial = {"lock_version": dossier.lock_version}
-    built: dict[str, forms.Form] = {}
-    for name, (slug, form_class) in ACTION_FORMS.items():
-        kwargs: dict[str, Any] = {"prefix": slug, "initial": initial}
+class ActionForms(dict[str, forms.Form]):
+    """The actions' forms by name (``ACTION_FORMS``), each built the first time it is asked for: the posted
+    one bound to the request when ``bound``, the others fresh. A page shows the forms of the actions this
+    officer may take on this dossier, often none or two: building all eleven on every view cost more than
+    the dossier's reads."""
+
+    def __init__(self, request: HttpRequest, dossier: Dossier, *, bound: bool) -> None:
+        super().__init__()
+        self._request = request
+        self._dossier = dossier
+        self._posted = request.POST.get("hanh_dong", "") if bound else ""
+
+    def __missing__(self, name: str) -> forms.Form:
+        slug, form_class = ACTION_FORMS[name]
+        kwargs: dict[str, Any] = {"prefix": slug, "initial": {"lock_version": self._dossier.lock_version}}
         if form_class is ResultAddForm:
-            kwargs["results"] = Result.objects.filter(version=dossier.procedure_version).order_by("id")
-        built[name] = form_class(request.POST if posted == slug else None, **kwargs)
-    return built
+            kwargs["results"] = Result.objects.filter(version_id=self._dossier.procedure_version_id).order_by(
+                "id"
+            )
+        form = self[name] = form_class(self._request.POST if self._posted == slug else None, **kwargs)
+        return form
 
 
 def _with_lock(dossier: Dossier, lock_version: int) -> Dossier:
@@ -551,7 +566,7 @@ def _act(
     request: HttpRequest,
     user: User,
     dossier: Dossier,
-    action_forms: dict[str, forms.Form],
+    action_forms: ActionForms,
     *,
     has_process: bool,
 ) -> tuple[str, list[str]] | None:
@@ -703,7 +718,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         has_process = dossier_steps(dossier).exists()
         if not (_may_act(user, dossier) or available_actions(dossier, user)):
             raise PermissionDenied
-        action_forms = _action_forms(request, dossier, bound=True)
+        action_forms = ActionForms(request, dossier, bound=True)
         outcome = _act(request, user, dossier, action_forms, has_process=has_process)
         if outcome is None:
             return redirect("backoffice:dossier", code=dossier.code)
@@ -712,26 +727,20 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         # Show the page as it is now (the failure changed nothing), keeping what the officer typed.
         dossier = _visible_dossier(user, code, PAGE_RELATED)
     else:
-        action_forms = _action_forms(request, dossier, bound=False)
+        action_forms = ActionForms(request, dossier, bound=False)
 
     now = timezone.now()
     calendar = working_calendar()
-    steps = list(dossier_steps(dossier))
+    steps = steps_of(dossier)
     has_process = bool(steps)
-    engine_actions = available_actions(dossier, user)
+    engine_actions = available_actions(dossier, user, steps)
     may_handle = _may_act(user, dossier)
     may_act = (may_handle or bool(engine_actions)) and not dossier.is_closed
-    attachments = list(
-        dossier.attachments.select_related("component", "pause", "ocr").order_by(
-            "component__position", "pause_id", "id"
-        )
-    )
-    result_documents = list(
-        dossier.result_documents.select_related("approved_by", "created_by")
-        .annotate(signed=Exists(SignatureRecord.objects.filter(document=OuterRef("pk"))))
-        .order_by("id")
-    )
-    components = list(Component.objects.filter(version=dossier.procedure_version).order_by("position", "id"))
+    attachments = attachments_of(dossier)
+    result_documents = result_documents_of(dossier)
+    may_receive_supplement = may_act and dossier.status == DossierStatus.WAITING_SUPPLEMENT
+    # Only the supplement form lists the components (a file field each).
+    components = components_of(dossier.procedure_version_id) if may_receive_supplement else []
     action_labels = dict(DossierAction.choices)
     status_labels = dict(DossierStatus.choices)
     timeline = [
@@ -740,7 +749,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "label": action_labels.get(event.action, event.action),
             "to_status": status_labels.get(event.to_status, ""),
         }
-        for event in dossier_timeline(dossier)
+        for event in events_of(dossier)
     ]
     open_status = dossier.status in (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS)
     apology_until = apology_deadline(calendar, dossier) if may_act else None
@@ -761,19 +770,19 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": timeline,
         "steps": steps,
         "now": now,
-        "pauses": list(dossier.pauses.select_related("requested_by").order_by("started_at", "id")),
+        "pauses": pauses_of(dossier),
         "components": [(c, file_field_name(c)) for c in components],
         "answers": eform_display(dossier.procedure_version, dossier.form_data),
         "may_act": may_act,
         "may_request_supplement": may_act and open_status and not has_process,
         "may_refuse": may_act and not has_process,
         "may_finish": may_act and open_status and not has_process,
-        "may_receive_supplement": may_act and dossier.status == DossierStatus.WAITING_SUPPLEMENT,
+        "may_receive_supplement": may_receive_supplement,
         "may_prepare_result": open_status and may_prepare_result(user, dossier),
         "may_approve_result": open_status
         and may_approve_result(user, dossier)
         and any(not d.is_approved for d in result_documents),
-        "may_sign": any(d.is_approved and not d.signed for d in result_documents)
+        "may_sign": any(d.is_approved and not getattr(d, "signed", False) for d in result_documents)
         and can(user, Capability.RESULT_SIGN, dossier.competent_agency),
         "apology_until": apology_until if apology_until is not None and now <= apology_until else None,
         "apology_missed": apology_until is not None and now > apology_until,

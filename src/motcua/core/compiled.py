@@ -22,9 +22,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import Subquery
 from django.db.models.functions import JSONObject
+from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 
@@ -66,10 +67,29 @@ class _Compiled:
     params: tuple[Any, ...]
     positions: dict[str, int]
     names: list[str]
+    # The columns' converters (``results_iter`` works them out again on every evaluation).
+    converters: dict[int, Any]
+    composite: bool
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """How ``ModelIterable`` turns a row into a model instance, worked out once: the model's columns,
+    the ``select_related`` populators (stateless unless the fetch mode tracks peers) and annotations."""
+
+    model: type[Model]
+    start: int
+    end: int
+    init_list: list[str]
+    populators: list[Any]
+    annotations: dict[str, int]
+    fetch_mode: Any
 
 
 class CompiledQuery:
-    """``build(**markers)`` must return a ``values()`` queryset whose filters use each keyword once.
+    """``build(**markers)`` must return a queryset whose filters use each keyword once: a ``values()``
+    one, read with ``rows()``/``first()`` as dicts, or a model one (``select_related`` and annotations
+    allowed, no ``prefetch_related``), read with ``objects()``/``object()`` as model instances.
 
     ``CompiledQuery(lambda code: Dossier.objects.filter(code=code).values("id", "status")[:1],
     code="\\x00code")`` then ``.rows(code="000.00.01.H24-261201-0001")`` → ``[{"id": …, "status": …}]``.
@@ -79,21 +99,62 @@ class CompiledQuery:
         self._build = build
         self._markers = markers
         self._compiled: _Compiled | None = None
+        self._instances: _Instances | None = None
 
     def _compile(self) -> _Compiled:
         queryset = self._build(**self._markers)
         alias = queryset.db
         query = queryset.query
-        if not query.values_select and not query.annotation_select:
-            raise ImproperlyConfigured("CompiledQuery needs a values() queryset")
+        is_values = queryset._iterable_class is not ModelIterable
         compiler = query.get_compiler(using=alias)
         sql, params, positions = _compile_marked(compiler, self._markers)
-        names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
-        compiled = _Compiled(alias, compiler, sql, params, positions, names)
+        if is_values:
+            names = (
+                list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
+            )
+        else:
+            if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+                raise ImproperlyConfigured(
+                    "CompiledQuery cannot prefetch: read the related rows with their own"
+                )
+            self._instances = self._instances_of(queryset, compiler, alias)
+            names = []
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        compiled = _Compiled(
+            alias,
+            compiler,
+            sql,
+            params,
+            positions,
+            names,
+            compiler.get_converters(fields),
+            compiler.has_composite_fields(fields),
+        )
         self._compiled = compiled
         return compiled
 
-    def rows(self, **values: Any) -> list[dict[str, Any]]:
+    @staticmethod
+    def _instances_of(queryset: QuerySet[Any, Any], compiler: SQLCompiler, alias: str) -> _Instances:
+        # What ``ModelIterable.__iter__`` computes on every evaluation; ``as_sql`` filled these in.
+        select, klass_info = compiler.select, compiler.klass_info
+        assert klass_info is not None
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
+        if fetch_mode.track_peers:
+            # Peers are the instances of one evaluation: the populators would carry them across calls.
+            raise ImproperlyConfigured("CompiledQuery cannot build instances that fetch their peers")
+        return _Instances(
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            populators=get_related_populators(klass_info, select, alias, fetch_mode),
+            annotations=dict(compiler.annotation_col_map or {}),
+            fetch_mode=fetch_mode,
+        )
+
+    def _run(self, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"CompiledQuery expects {sorted(self._markers)}, got {sorted(values)}")
         compiled = self._compiled or self._compile()
@@ -103,12 +164,44 @@ class CompiledQuery:
         with connections[compiled.alias].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             raw = cursor.fetchall()
+        if compiled.composite:
+            return compiled, list(compiled.compiler.results_iter([raw]))
+        if compiled.converters:
+            return compiled, list(compiled.compiler.apply_converters(raw, compiled.converters))
+        return compiled, raw
+
+    def rows(self, **values: Any) -> list[dict[str, Any]]:
+        compiled, rows = self._run(values)
+        if not compiled.names:
+            raise ImproperlyConfigured("CompiledQuery.rows() needs a values() queryset: use objects()")
         names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in compiled.compiler.results_iter([raw])]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def first(self, **values: Any) -> dict[str, Any] | None:
         rows = self.rows(**values)
         return rows[0] if rows else None
+
+    def objects(self, **values: Any) -> list[Any]:
+        compiled, rows = self._run(values)
+        how = self._instances
+        if how is None:
+            raise ImproperlyConfigured("CompiledQuery.objects() needs a model queryset: use rows()")
+        populators = how.populators
+        built = []
+        for row in rows:
+            obj = how.model.from_db(
+                compiled.alias, how.init_list, row[how.start : how.end], fetch_mode=how.fetch_mode
+            )
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in how.annotations.items():
+                setattr(obj, name, row[position])
+            built.append(obj)
+        return built
+
+    def object(self, **values: Any) -> Any | None:
+        found = self.objects(**values)
+        return found[0] if found else None
 
 
 def nested_rows(queryset: QuerySet[Any, Any], **fields: str) -> Subquery | None:

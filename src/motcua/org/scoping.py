@@ -82,14 +82,29 @@ _ROLES = CompiledQuery(
 )
 
 
-def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
-    """(role, agency path) pairs of the user's roles that carry the capability. Cached per user object."""
+def _role_cache(user: User) -> dict[str, list[tuple[str, str]]]:
     cache: dict[str, list[tuple[str, str]]] | None = getattr(user, "_motcua_role_cache", None)
     if cache is None:
         cache = roles_prime(
             user, [(row["role"], row["agency__path"]) for row in _ROLES.rows(user_id=user.pk)]
         )
-    return cache[capability.value]
+    return cache
+
+
+def _grants(user: User, capability: Capability) -> list[tuple[str, str]]:
+    """(role, agency path) pairs of the user's roles that carry the capability. Cached per user object."""
+    return _role_cache(user)[capability.value]
+
+
+def role_paths(user: User) -> dict[str, set[str]]:
+    """The agency paths in which ``user`` holds each role, from the same per-request cache as ``can``
+    (read with the user, or one query the first time)."""
+    _role_cache(user)
+    paths: dict[str, set[str]] = {}
+    for role, path in user._motcua_role_rows:  # type: ignore[attr-defined]
+        if path:
+            paths.setdefault(role, set()).add(path)
+    return paths
 
 
 # The roles that carry each capability (the matrix is constant; built once, not per request).
@@ -103,6 +118,7 @@ def roles_prime(user: User, rows: Iterable[tuple[str, str]]) -> dict[str, list[t
     with the user (the API token's look-up reads them in the same query)."""
     rows = list(rows)
     cache = {cap: [(role, path) for role, path in rows if role in roles] for cap, roles in _ROLES_OF.items()}
+    user._motcua_role_rows = rows  # type: ignore[attr-defined]
     user._motcua_role_cache = cache  # type: ignore[attr-defined]
     return cache
 

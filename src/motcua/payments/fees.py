@@ -13,7 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.models import FeeItem, ProcedureVersion
+from motcua.core.compiled import CompiledQuery
 
 # The largest amount VNPay accepts (vnp_Amount is Numeric[1,12] after ×100) and far above any fee.
 MAX_AMOUNT = 9_999_999_999
@@ -30,11 +31,22 @@ class FeeLine:
         return asdict(self)
 
 
+# Read on every dossier page and payment: compiled once (``core.compiled``).
+_FEE_ITEMS = CompiledQuery(
+    lambda version_id: (
+        FeeItem.objects.filter(version_id=version_id)
+        .order_by("position", "id")
+        .values("kind", "name", "amount", "note")
+    ),
+    version_id=-7_400_000_001,
+)
+
+
 def fee_lines(version: ProcedureVersion) -> list[FeeLine]:
     """The fee items of ``version`` in catalog order (free items included: a receipt lists them too)."""
     return [
-        FeeLine(kind=item.kind, name=item.name, amount=int(item.amount), note=item.note)
-        for item in version.fees.order_by("position", "id")
+        FeeLine(kind=item["kind"], name=item["name"], amount=int(item["amount"]), note=item["note"])
+        for item in _FEE_ITEMS.rows(version_id=version.pk)
     ]
 
 

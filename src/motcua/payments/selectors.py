@@ -8,6 +8,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from motcua.accounts.models import User
+from motcua.core.compiled import CompiledQuery
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossiers_visible_to
 from motcua.org.scoping import AnyUser, Capability, agencies_for_any, can, is_global
 
@@ -66,3 +68,20 @@ def payments_page(
     more = len(rows) > size
     rows = rows[:size]
     return PaymentPage(rows=rows, next_cursor=(rows[-1].created_at, rows[-1].pk) if more and rows else None)
+
+
+# Read on every dossier page: compiled once (``core.compiled``).
+_OF_DOSSIER = CompiledQuery(
+    lambda dossier_id: (
+        Payment.objects.select_related("receipt").filter(dossier_id=dossier_id).order_by("-created_at", "-id")
+    ),
+    dossier_id=-7_400_000_002,
+)
+
+
+def payments_of(dossier: Dossier) -> list[Payment]:
+    """The dossier's payments, newest first, with their receipts."""
+    payments: list[Payment] = _OF_DOSSIER.objects(dossier_id=dossier.pk)
+    for payment in payments:
+        payment.dossier = dossier
+    return payments

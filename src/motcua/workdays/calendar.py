@@ -56,6 +56,7 @@ not a statutory time).
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -144,6 +145,7 @@ class WorkingCalendar:
         self._days_off = frozenset(days_off)
         self._working_days = frozenset(working_days)
         self._tz = tz
+        self._year_corrections: dict[int, tuple[list[date], list[int]]] = {}
         day = date(2000, 1, 3)
         self._day_length = sum(
             (datetime.combine(day, end) - datetime.combine(day, start) for start, end in self._sessions),
@@ -234,14 +236,31 @@ class WorkingCalendar:
         that an override, a holiday or a swapped Saturday changes (``is_working_day`` decides those)."""
         weeks, rest = divmod((end - first).days, 7)
         count = weeks * 5 + sum(1 for n in range(rest) if (first + timedelta(days=n)).weekday() < 5)
-        special: set[date] = {d for d in self._days_off | self._working_days if first <= d < end}
         for year in range(first.year, end.year + 1):
-            library = _library_year(year)
-            special.update(d for d in library.holidays if first <= d < end)
-            special.update(d for d in library.weekend_workdays if first <= d < end)
-        for d in special:
-            count += int(self.is_working_day(d)) - int(d.weekday() < 5)
+            days, running = self._corrections(year)
+            # ``running[i]`` sums the corrections of ``days[:i]``: two bisections give those in the range.
+            count += running[bisect_left(days, end)] - running[bisect_left(days, first)]
         return count
+
+    def _corrections(self, year: int) -> tuple[list[date], list[int]]:
+        """The days of ``year`` whose status differs from Monday-to-Friday (sorted) and the running sum of
+        their corrections (+1 for a worked weekend day, -1 for a weekday off). Kept per calendar: an inbox
+        asks the time left of every row, each a range of days over the same year or two."""
+        cached = self._year_corrections.get(year)
+        if cached is not None:
+            return cached
+        library = _library_year(year)
+        special = {d for d in self._days_off | self._working_days if d.year == year}
+        special.update(library.holidays, library.weekend_workdays)
+        days: list[date] = []
+        running = [0]
+        for d in sorted(special):
+            correction = int(self.is_working_day(d)) - int(d.weekday() < 5)
+            if correction:
+                days.append(d)
+                running.append(running[-1] + correction)
+        self._year_corrections[year] = (days, running)
+        return days, running
 
     def add_working_time(self, t: datetime, delta: timedelta) -> datetime:
         """The instant reached after ``delta`` of office time from ``t``.

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Procedure, ProcedureVersion, Result
+from motcua.core.compiled import CompiledQuery
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, DossierStatus, PausePeriod, ResultDocument
 from motcua.dossiers.results import approve_pending, may_approve_result
@@ -231,8 +232,17 @@ def _open_rows(dossier: Dossier) -> list[StepInstance]:
     )
 
 
+_ACTIONS_OF = CompiledQuery(
+    lambda step_id: (
+        Action.objects.filter(from_step_id=step_id).select_related("to_step").order_by("position", "id")
+    ),
+    step_id=-7_300_000_001,
+)
+
+
 def _actions_of(step: Step) -> list[Action]:
-    return list(Action.objects.filter(from_step=step).select_related("to_step").order_by("position", "id"))
+    actions: list[Action] = _ACTIONS_OF.objects(step_id=step.pk)
+    return actions
 
 
 # --- public API -----------------------------------------------------------------------------------
@@ -311,15 +321,25 @@ def process_stop(dossier: Dossier, *, at: datetime) -> None:
         _close(instance, at=max(at, instance.started_at), user=None, action=None, comment="")
 
 
-def available_actions(dossier: Dossier, user: AnyUser) -> list[Action]:
+def available_actions(
+    dossier: Dossier, user: AnyUser, steps: Sequence[StepInstance] | None = None
+) -> list[Action]:
     """The actions ``user`` may perform now on the dossier, in the definition's order.
 
     Those of the open main step when ``user`` is in its pool (while the dossier waits for a supplement,
     only a refusal: nothing else can move until the applicant answers). Otherwise, when ``user`` is in the
-    pool of an open consultation, the forward/finish actions of that step, which answer it."""
+    pool of an open consultation, the forward/finish actions of that step, which answer it.
+
+    ``steps``: the dossier's step instances when the caller has read them all already (the dossier page),
+    to take the open ones from instead of reading them again."""
     if dossier.is_closed or not isinstance(user, User) or not user.is_active:
         return []
-    rows = _open_rows(dossier)
+    if steps is None:
+        rows = _open_rows(dossier)
+    else:
+        rows = sorted(
+            (row for row in steps if row.ended_at is None), key=lambda r: (r.parallel, r.started_at, r.pk)
+        )
     main = next((row for row in rows if not row.parallel), None)
     if main is not None and may_act(user, main):
         actions = _actions_of(main.step)

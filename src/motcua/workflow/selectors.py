@@ -9,8 +9,8 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import procedures_for_user
 from motcua.dossiers.models import CLOSED_STATUSES, Dossier
 from motcua.geo.models import Level
-from motcua.org.models import Agency, StaffRole
-from motcua.org.scoping import AnyUser
+from motcua.org.models import Agency
+from motcua.org.scoping import AnyUser, role_paths
 
 from .models import Action, DefinitionStatus, ProcessDefinition, Step, StepInstance
 
@@ -63,15 +63,6 @@ def definitions_for_user(user: AnyUser) -> QuerySet[ProcessDefinition]:
 # --- the engine's reads ---------------------------------------------------------------------------
 
 
-def _role_paths(user: User) -> dict[str, set[str]]:
-    """The agency paths in which ``user`` holds each role (one query)."""
-    paths: dict[str, set[str]] = {}
-    for role, path in StaffRole.objects.filter(user=user).values_list("role", "agency__path"):
-        if path:
-            paths.setdefault(role, set()).add(path)
-    return paths
-
-
 def holds_role(user: AnyUser, role: str, agency: Agency) -> bool:
     """Whether ``user`` holds ``role`` in ``agency``: the path rule of ``org.scoping`` — a role held in an
     agency applies to it and to every unit below it. Superusers hold every role everywhere."""
@@ -79,10 +70,11 @@ def holds_role(user: AnyUser, role: str, agency: Agency) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(agency.path.startswith(path) for path in _role_paths(user).get(role, ()))
+    return any(agency.path.startswith(path) for path in role_paths(user).get(role, ()))
 
 
-def _instances() -> QuerySet[StepInstance]:
+def step_instances() -> QuerySet[StepInstance]:
+    """Step instances with what the screens show of them: their dossier, step, agency, people, action."""
     return StepInstance.objects.select_related(
         "dossier", "dossier__procedure_version", "step", "agency", "assignee", "action", "ended_by"
     )
@@ -98,11 +90,11 @@ def open_steps_for_user(user: AnyUser) -> QuerySet[StepInstance]:
         return StepInstance.objects.none()
     # A dossier refused or finished through the dossier services directly (not through the engine) may
     # leave its step open: a closed dossier is never work to do.
-    qs = _instances().filter(ended_at__isnull=True).exclude(dossier__status__in=CLOSED_STATUSES)
+    qs = step_instances().filter(ended_at__isnull=True).exclude(dossier__status__in=CLOSED_STATUSES)
     if user.is_superuser:
         return qs.order_by("due_at", "id")
     condition = Q(assignee=user)
-    for role, paths in _role_paths(user).items():
+    for role, paths in role_paths(user).items():
         under = Q()
         for path in paths:
             under |= Q(path__startswith=path)
@@ -112,19 +104,19 @@ def open_steps_for_user(user: AnyUser) -> QuerySet[StepInstance]:
 
 def dossier_steps(dossier: Dossier) -> QuerySet[StepInstance]:
     """The dossier's passage through its process, consultations included, in the order the steps opened."""
-    return _instances().filter(dossier=dossier).order_by("started_at", "id")
+    return step_instances().filter(dossier=dossier).order_by("started_at", "id")
 
 
 def open_main_step(dossier: Dossier) -> StepInstance | None:
     """The dossier's open main step (at most one, by a partial unique index); None when no process runs or
     the handling has ended."""
-    return _instances().filter(dossier=dossier, ended_at__isnull=True, parallel=False).first()
+    return step_instances().filter(dossier=dossier, ended_at__isnull=True, parallel=False).first()
 
 
 def open_consultations(dossier: Dossier) -> QuerySet[StepInstance]:
     """The consultations of other agencies still waiting for their opinion."""
     return (
-        _instances()
+        step_instances()
         .filter(dossier=dossier, ended_at__isnull=True, parallel=True)
         .order_by("started_at", "id")
     )

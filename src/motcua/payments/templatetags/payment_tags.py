@@ -10,6 +10,7 @@ from motcua.payments.fees import fee_lines, fee_total
 from motcua.payments.forms import CashPaymentForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.receipts import money
+from motcua.payments.selectors import payments_of
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def dossier_fees(context: dict[str, Any], dossier: Dossier) -> dict[str, Any]:
     request = context["request"]
     lines = fee_lines(dossier.procedure_version)
     total = fee_total(lines)
-    payments = list(dossier.payments.select_related("receipt").order_by("-created_at", "-id"))
+    payments = payments_of(dossier)
     paid = any(p.status == PaymentStatus.PAID for p in payments)
     applicant = dossier.applicant
     form = CashPaymentForm(

@@ -211,3 +211,13 @@ def test_working_time_between_is_the_sum_of_each_days_sessions(
             expected += max(timedelta(), min(end, local_b) - max(start, local_a))
         day += timedelta(days=1)
     assert calendar.working_time_between(a, b) == expected
+
+
+@FAST
+@given(calendar=calendars(), first=days, length=st.integers(min_value=0, max_value=800))
+def test_working_days_between_counts_what_a_day_by_day_walk_counts(
+    calendar: WorkingCalendar, first: date, length: int
+) -> None:
+    end = first + timedelta(days=length)
+    walked = sum(calendar.is_working_day(first + timedelta(days=n)) for n in range(length))
+    assert calendar._working_days_between(first, end) == walked
