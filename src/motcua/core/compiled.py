@@ -154,10 +154,15 @@ class CompiledQuery:
             fetch_mode=fetch_mode,
         )
 
-    def _run(self, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
+    def _run(self, values: dict[str, Any], *, as_objects: bool) -> tuple[_Compiled, list[Any]]:
         if values.keys() != self._markers.keys():
             raise TypeError(f"CompiledQuery expects {sorted(self._markers)}, got {sorted(values)}")
         compiled = self._compiled or self._compile()
+        # Refused before the SQL runs: the caller's values may be markers no database accepts (NUL).
+        if as_objects and self._instances is None:
+            raise ImproperlyConfigured("CompiledQuery.objects() needs a model queryset: use rows()")
+        if not as_objects and not compiled.names:
+            raise ImproperlyConfigured("CompiledQuery.rows() needs a values() queryset: use objects()")
         params = list(compiled.params)
         for name, value in values.items():
             params[compiled.positions[name]] = value
@@ -171,9 +176,7 @@ class CompiledQuery:
         return compiled, raw
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
-        compiled, rows = self._run(values)
-        if not compiled.names:
-            raise ImproperlyConfigured("CompiledQuery.rows() needs a values() queryset: use objects()")
+        compiled, rows = self._run(values, as_objects=False)
         names = compiled.names
         return [dict(zip(names, row, strict=True)) for row in rows]
 
@@ -182,10 +185,9 @@ class CompiledQuery:
         return rows[0] if rows else None
 
     def objects(self, **values: Any) -> list[Any]:
-        compiled, rows = self._run(values)
+        compiled, rows = self._run(values, as_objects=True)
         how = self._instances
-        if how is None:
-            raise ImproperlyConfigured("CompiledQuery.objects() needs a model queryset: use rows()")
+        assert how is not None
         populators = how.populators
         built = []
         for row in rows:

@@ -62,6 +62,12 @@ def test_a_shape_that_cannot_be_bound_is_refused(org: dict[str, Agency], build: 
         CompiledQuery(build, **markers).rows(**markers)
 
 
+def test_objects_of_a_values_queryset_is_refused_before_it_runs(org: dict[str, Agency]) -> None:
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ImproperlyConfigured):
+        BY_CODE.objects(code="\x00code")
+    assert queries.captured_queries == []
+
+
 def test_the_values_must_be_the_markers_names(org: dict[str, Agency]) -> None:
     with pytest.raises(TypeError):
         BY_CODE.rows(name="x")
