@@ -37,7 +37,7 @@ openapi: install
 	$(RUN) motcua export_openapi docs/api/openapi.json
 
 messages: install
-	cd src/motcua && ../../$(RUN) motcua makemessages -l vi -l en --no-obsolete --ignore=.venv
+	cd src/motcua && ../../$(RUN) motcua makemessages -l vi -l en --no-obsolete --no-wrap --ignore=.venv
 
 clean-demo:
 	rm -rf var/

@@ -162,22 +162,33 @@ ROOT_URLCONF = "motcua.urls"
 WSGI_APPLICATION = "motcua.wsgi.application"
 ASGI_APPLICATION = "motcua.asgi.application"
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "motcua.core.context_processors.site",
+    "motcua.core.context_processors.officer_nav",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
+    },
+    # The officers' pages (``<app>/jinja2/``): see core/jinja2.py for why, docs/templates.md for how.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "motcua.core.context_processors.site",
-                "motcua.core.context_processors.officer_nav",
-            ],
+            "environment": "motcua.core.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,
         },
     },
 ]
+# Form widgets are drawn from Django's Jinja2 widget templates, the admin's from its Django ones (core/jinja2.py).
+FORM_RENDERER = "motcua.core.jinja2.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -14,10 +14,11 @@ from urllib.parse import quote
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.dates import local_time_text
+from motcua.core.dates import LOCAL_TIME_FORMAT
 from motcua.dossiers.models import Dossier, DossierStatus
 from motcua.dossiers.selectors import Visibility, Window
 from motcua.workdays.calendar import WorkingCalendar
@@ -156,20 +157,21 @@ class InboxRow:
 def inbox_rows(items: list[dict[str, Any]], calendar: WorkingCalendar, now: datetime) -> list[InboxRow]:
     """Display rows of ``ROW_FIELDS`` dicts: texts and links made here, so that the template prints
     values (per-cell filters and ``{% url %}`` tags were most of the rendering time)."""
-    labels = dict(DossierStatus.choices)
+    labels = {status: str(label) for status, label in DossierStatus.choices}
     prefix = reverse("backoffice:dossier", args=["-"])[:-2]
+    zone = timezone.get_current_timezone()
     return [
         InboxRow(
             code=row["code"],
             url=f"{prefix}{quote(row['code'])}/",
             status=row["status"],
-            status_label=str(labels.get(row["status"], row["status"])),
+            status_label=labels.get(row["status"], row["status"]),
             applicant_name=row["applicant__full_name"],
             applicant_number=row["applicant__id_number"] or row["applicant__tax_code"],
             procedure_name=row["procedure_version__name"],
             competent_agency=row["competent_agency__name"],
-            received=local_time_text(row["received_at"]),
-            due=local_time_text(row["due_at"]),
+            received=row["received_at"].astimezone(zone).strftime(LOCAL_TIME_FORMAT),
+            due=row["due_at"].astimezone(zone).strftime(LOCAL_TIME_FORMAT),
             apologised=row["apologised_at"] is not None,
             left=time_left_at(row["status"], row["due_at"], calendar, now),
         )

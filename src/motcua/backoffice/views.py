@@ -93,6 +93,7 @@ from motcua.dossiers.services import (
 from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import RECEIVING_KINDS, Agency
 from motcua.org.scoping import Capability, agencies_for, can
+from motcua.payments.panels import dossier_fees
 from motcua.signing.services import slip_seal
 from motcua.workdays.selectors import working_calendar
 from motcua.workflow.engine import available_actions, process_act, process_supplement_receive
@@ -797,6 +798,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "engine_needs_agency": any(a.kind == ActionKind.CONSULT for a in engine_actions),
         "engine_needs_items": any(a.kind == ActionKind.REQUEST_SUPPLEMENT for a in engine_actions),
         "actions": {name: slug for name, (slug, _cls) in ACTION_FORMS.items()},
+        "fees": dossier_fees(request, dossier),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 

@@ -105,6 +105,10 @@ def _library_year(year: int) -> _LibraryYear:
     )
 
 
+# Days whose office sessions a calendar keeps (a few years of days; then it starts again).
+_DAY_SESSIONS_KEPT = 2048
+
+
 def _to_microseconds(delta: timedelta) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
@@ -146,6 +150,7 @@ class WorkingCalendar:
         self._working_days = frozenset(working_days)
         self._tz = tz
         self._year_corrections: dict[int, tuple[list[date], list[int]]] = {}
+        self._day_sessions: dict[date, tuple[Interval, ...]] = {}
         day = date(2000, 1, 3)
         self._day_length = sum(
             (datetime.combine(day, end) - datetime.combine(day, start) for start, end in self._sessions),
@@ -204,12 +209,21 @@ class WorkingCalendar:
             return str(_("Weekend"))
         return ""
 
-    def office_sessions(self, d: date) -> list[Interval]:
+    def office_sessions(self, d: date) -> tuple[Interval, ...]:
         """The office sessions of ``d`` as aware datetimes; empty on a rest day."""
         d = self._as_date(d)
-        if not self.is_working_day(d):
-            return []
-        return [(self._at(d, start), self._at(d, end)) for start, end in self._sessions]
+        found = self._day_sessions.get(d)
+        if found is None:
+            # Kept per calendar, which a process reuses while the overrides stay the same: an inbox asks
+            # the time left of every row, around the same few days.
+            if len(self._day_sessions) >= _DAY_SESSIONS_KEPT:
+                self._day_sessions.clear()
+            found = self._day_sessions[d] = (
+                tuple((self._at(d, start), self._at(d, end)) for start, end in self._sessions)
+                if self.is_working_day(d)
+                else ()
+            )
+        return found
 
     # --- office time ----------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ def test_result_prepared_approved_finished_and_returned_from_the_page(
         },
         follow=True,
     )
-    assert "awaits the leader&#x27;s approval" in added.content.decode()
+    assert "awaits the leader&#39;s approval" in added.content.decode()
     document = ResultDocument.objects.get(dossier=dossier)
     assert "awaiting approval" in added.content.decode()
     assert "Approve the result documents" not in added.content.decode()  # a specialist does not approve
@@ -208,7 +208,7 @@ def test_the_counter_asks_for_completion_or_refuses_without_receiving(
     }
     # The applicant's name and the missing items are needed; nothing is written without them.
     empty = desk_client.post(url, data)
-    assert empty.status_code == 200 and "The applicant&#x27;s name is required." in empty.content.decode()
+    assert empty.status_code == 200 and "The applicant&#39;s name is required." in empty.content.decode()
     assert not CounterDecision.objects.exists()
     data.update({"full_name": "Lê Văn Cường", "missing_items": "Giấy chứng sinh\nBản sao CCCD của mẹ"})
     issued = desk_client.post(url, data, follow=True)

@@ -114,7 +114,7 @@ def test_every_problem_is_listed_at_once(
     data = post_data(geo, id_number="024199012345", full_name="")  # century/sex digit says female
     page = desk_client.post(form_url(org), data).content.decode()
     assert "has no file" in page and "Applicant, citizen ID number" in page
-    assert "The applicant&#x27;s name is required." in page
+    assert "The applicant&#39;s name is required." in page
     assert 'value="024199012345"' in page
     assert not Dossier.objects.exists()
 
@@ -225,7 +225,7 @@ def test_the_answers_make_a_conditional_component_required_at_the_counter(
     data = {**post_data(geo), **eform_post(cha_me_da_ket_hon="true"), **tp1}
     page = desk_client.post(form_url(org), data).content.decode()
     assert (
-        "The declaration&#x27;s answers make “Giấy chứng nhận kết hôn của cha mẹ” (TP2) required: it has no file."
+        "The declaration&#39;s answers make “Giấy chứng nhận kết hôn của cha mẹ” (TP2) required: it has no file."
         in page
     )
     assert not Dossier.objects.exists()

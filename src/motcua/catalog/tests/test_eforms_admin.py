@@ -4,6 +4,7 @@ new versions, immutable once published."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 from html.parser import HTMLParser
 from typing import Any
@@ -98,7 +99,7 @@ def test_a_valid_e_form_is_saved_from_the_admin(justice_admin: Client, draft: Pr
     assert draft.eform_schema == BIRTH_EFORM_SCHEMA and draft.eform_ui == BIRTH_EFORM_UI
     # Shown again as indented JSON, with the rendered form as the first preview.
     page = justice_admin.get(change_url(draft)).content.decode()
-    assert "  &quot;type&quot;: &quot;object&quot;," in page
+    assert '  "type": "object",' in html.unescape(page)
     assert 'for="eform-tre-ho_ten"' in page
 
 

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import get_script_prefix
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
-register = template.Library()
-
-_RENDERED: dict[tuple[Any, ...], SafeString] = {}
+_RENDERED: dict[tuple[Any, ...], Markup] = {}
 
 
-@register.simple_tag(takes_context=True)
-def backoffice_menu(context: template.Context) -> SafeString:
+@pass_context
+def backoffice_menu(context: Context) -> Markup:
+    """``{{ backoffice_menu() }}`` in a page: the menu for its ``nav`` entry and the officer's rights
+    (``may_view_ratings`` and ``may_sign_results`` come as callables from ``core.context_processors``)."""
+
     def flag(name: str) -> bool:
         value = context.get(name)
         return bool(value() if callable(value) else value)
@@ -37,5 +39,5 @@ def backoffice_menu(context: template.Context) -> SafeString:
     key = (get_language(), get_script_prefix(), *menu.values())
     rendered = _RENDERED.get(key)
     if rendered is None:
-        rendered = _RENDERED[key] = SafeString(render_to_string("backoffice/_menu.html", menu))
+        rendered = _RENDERED[key] = Markup(get_template("backoffice/_menu.html").render(menu))
     return rendered

@@ -1,8 +1,10 @@
+"""Payments as other apps' pages show them."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django.http import HttpRequest
 
 from motcua.dossiers.models import Dossier
 from motcua.org.scoping import Capability, can
@@ -12,14 +14,11 @@ from motcua.payments.models import PaymentStatus
 from motcua.payments.receipts import money
 from motcua.payments.selectors import payments_of
 
-register = template.Library()
 
-
-@register.inclusion_tag("payments/dossier_fees.html", takes_context=True)
-def dossier_fees(context: dict[str, Any], dossier: Dossier) -> dict[str, Any]:
-    """The dossier page's fees section: the fee lines, payments and receipts, and the counter's
-    "Thu phí tại quầy" form for the receiving desk while nothing is paid."""
-    request = context["request"]
+def dossier_fees(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+    """What the dossier page's fees section (``payments/_dossier_fees.html``) shows: the fee lines,
+    payments and receipts, and the counter's "Thu phí tại quầy" form for the receiving desk while nothing
+    is paid."""
     lines = fee_lines(dossier.procedure_version)
     total = fee_total(lines)
     payments = payments_of(dossier)
@@ -34,9 +33,6 @@ def dossier_fees(context: dict[str, Any], dossier: Dossier) -> dict[str, Any]:
         prefix=None,
     )
     return {
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "dossier": dossier,
         "lines": [(line, money(line.amount)) for line in lines],
         "total": money(total),
         "payments": [(p, money(p.amount)) for p in payments],
