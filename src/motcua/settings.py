@@ -152,7 +152,7 @@ if PRODUCTION:
     # In production the app serves its own collected static files (no CDN, no extra server needed).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-# Database sessions read by a compiled query (accounts/sessions.py).
+# Database sessions that name their user, read with the user and their roles in one query (accounts/sessions.py).
 SESSION_ENGINE = "motcua.accounts.sessions"
 
 # Django's model backend, the session's user read with their roles in one query (accounts/backends.py).
@@ -183,7 +183,7 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "motcua.core.jinja2.environment",
-            "context_processors": CONTEXT_PROCESSORS,
+            "context_processors": [*CONTEXT_PROCESSORS, "motcua.core.jinja2.csrf_once"],
         },
     },
 ]

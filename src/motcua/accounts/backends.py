@@ -2,7 +2,8 @@
 session read together with their roles.
 
 Every back-office request loads its user from the session and then the user's roles (``org.scoping``);
-here both come in one compiled query (``motcua.core.compiled``), which the API's token look-up also does.
+both come with the session's own row (``accounts/sessions.py``), or else in one compiled query
+(``motcua.core.compiled``), which the API's token look-up also does.
 """
 
 from __future__ import annotations
@@ -49,8 +50,15 @@ class AccountBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        row = _USER.first(pk=pk)
-        if row is None:
-            return None
-        user = user_from_row(row)
+        # Imported here: the session engine reads its users' fields from this module.
+        from .sessions import session_user
+
+        read_with_session = session_user(pk)
+        if read_with_session is not None:
+            user = user_from_row(read_with_session, "user__")
+        else:
+            row = _USER.first(pk=pk)
+            if row is None:
+                return None
+            user = user_from_row(row)
         return user if self.user_can_authenticate(user) else None

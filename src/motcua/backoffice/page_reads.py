@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef
 from motcua.catalog.models import Component
 from motcua.core.compiled import CompiledQuery
 from motcua.dossiers.models import Attachment, Dossier, DossierEvent, PausePeriod, ResultDocument
+from motcua.payments.models import Payment
 from motcua.signing.models import SignatureRecord
 from motcua.workflow.models import StepInstance
 from motcua.workflow.selectors import step_instances
@@ -23,19 +24,37 @@ from motcua.workflow.selectors import step_instances
 _CODE_MARK = "\x00dossier-code"
 _ID_MARK = -7_200_000_001
 
-# One compiled read per list of related rows (the page, the slips and the files each ask for theirs).
-_BY_CODE: dict[tuple[str, ...], CompiledQuery] = {}
+# One compiled read per list of related rows (the page, the slips and the files each ask for theirs), with
+# or without the ``PAGE_FLAGS``.
+_BY_CODE: dict[tuple[tuple[str, ...], bool], CompiledQuery] = {}
+
+# Whether the dossier has any row of each list the page shows (``has_<name>`` on the dossier read with
+# ``flags``): many dossiers have no process steps, results, pauses or payments, and an index probe inside
+# the dossier's own query costs less than a query that finds nothing.
+PAGE_FLAGS = {
+    "has_steps": StepInstance.objects.filter(dossier_id=OuterRef("pk")),
+    "has_attachments": Attachment.objects.filter(dossier_id=OuterRef("pk")),
+    "has_result_documents": ResultDocument.objects.filter(dossier_id=OuterRef("pk")),
+    "has_pauses": PausePeriod.objects.filter(dossier_id=OuterRef("pk")),
+    "has_payments": Payment.objects.filter(dossier_id=OuterRef("pk")),
+}
 
 
-def dossier_by_code(code: str, related: tuple[str, ...]) -> Dossier | None:
-    """The dossier with this code and the ``select_related`` rows named (a code is unique: no order)."""
-    key = tuple(sorted(set(related)))
+def dossier_by_code(code: str, related: tuple[str, ...], *, flags: bool = False) -> Dossier | None:
+    """The dossier with this code and the ``select_related`` rows named (a code is unique: no order);
+    with ``flags``, also the ``has_…`` of ``PAGE_FLAGS``."""
+    key = (tuple(sorted(set(related))), flags)
     compiled = _BY_CODE.get(key)
     if compiled is None:
-        compiled = _BY_CODE[key] = CompiledQuery(
-            lambda code: Dossier.objects.select_related(*key).filter(code=code).order_by()[:1],
-            code=_CODE_MARK,
-        )
+        names = key[0]
+
+        def build(code: str) -> Any:
+            dossiers = Dossier.objects.select_related(*names).filter(code=code).order_by()
+            if flags:
+                dossiers = dossiers.annotate(**{name: Exists(rows) for name, rows in PAGE_FLAGS.items()})
+            return dossiers[:1]
+
+        compiled = _BY_CODE[key] = CompiledQuery(build, code=_CODE_MARK)
     found: Dossier | None = compiled.object(code=code)
     return found
 
@@ -88,18 +107,27 @@ def _owned(rows: list[Any], dossier: Dossier) -> list[Any]:
     return rows
 
 
+def _none(dossier: Dossier, flag: str) -> bool:
+    # A dossier read with the page's flags that has no such rows: nothing to read.
+    return getattr(dossier, flag, True) is False
+
+
 def steps_of(dossier: Dossier) -> list[StepInstance]:
     """``workflow.selectors.dossier_steps(dossier)``, evaluated."""
-    return _STEPS.objects(dossier_id=dossier.pk)
+    return [] if _none(dossier, "has_steps") else _STEPS.objects(dossier_id=dossier.pk)
 
 
 def attachments_of(dossier: Dossier) -> list[Attachment]:
     """The dossier's files by component, then by supplement, with their component, pause and OCR text."""
+    if _none(dossier, "has_attachments"):
+        return []
     return _owned(_ATTACHMENTS.objects(dossier_id=dossier.pk), dossier)
 
 
 def result_documents_of(dossier: Dossier) -> list[ResultDocument]:
     """The result documents, each with ``signed``: whether a digital signature of it is recorded."""
+    if _none(dossier, "has_result_documents"):
+        return []
     return _owned(_RESULT_DOCUMENTS.objects(dossier_id=dossier.pk), dossier)
 
 
@@ -109,7 +137,7 @@ def events_of(dossier: Dossier) -> list[DossierEvent]:
 
 
 def pauses_of(dossier: Dossier) -> list[PausePeriod]:
-    return _owned(_PAUSES.objects(dossier_id=dossier.pk), dossier)
+    return [] if _none(dossier, "has_pauses") else _owned(_PAUSES.objects(dossier_id=dossier.pk), dossier)
 
 
 def components_of(version_id: int) -> list[Component]:

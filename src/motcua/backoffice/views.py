@@ -469,11 +469,14 @@ PAGE_RELATED = (
 SLIP_RELATED = (*PAGE_RELATED, "receiving_unit__parent", "receiving_unit__admin_unit__parent")
 
 
-def _visible_dossier(user: User, code: str, related: tuple[str, ...] = SLIP_RELATED) -> Dossier:
+def _visible_dossier(
+    user: User, code: str, related: tuple[str, ...] = SLIP_RELATED, *, flags: bool = False
+) -> Dossier:
     # A code is unique: no ordering needed (``first()`` would sort by the model's default ordering). Read
     # by its code, then checked against the user's roles with the agencies that come with it (``may_view``,
-    # the test the lists filter with): no list of the user's agencies to read first.
-    dossier = dossier_by_code(code, (*related, "receiving_unit", "competent_agency"))
+    # the test the lists filter with): no list of the user's agencies to read first. ``flags``: with the
+    # page's ``has_…`` flags (``page_reads.PAGE_FLAGS``).
+    dossier = dossier_by_code(code, (*related, "receiving_unit", "competent_agency"), flags=flags)
     if dossier is None or not may_view(user, dossier.receiving_unit.path, dossier.competent_agency.path):
         raise Http404
     return dossier
@@ -709,7 +712,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     (``lock_version``).
     """
     user = _officer(request)
-    dossier = _visible_dossier(user, code, PAGE_RELATED)
+    dossier = _visible_dossier(user, code, PAGE_RELATED, flags=request.method == "GET")
     if request.method == "GET":
         access_record(request, channel="web", action="view", object_type="dossier", object_ref=dossier.code)
     failed_action = ""
@@ -726,7 +729,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         failed_action, action_errors = outcome
         status = 400
         # Show the page as it is now (the failure changed nothing), keeping what the officer typed.
-        dossier = _visible_dossier(user, code, PAGE_RELATED)
+        dossier = _visible_dossier(user, code, PAGE_RELATED, flags=True)
     else:
         action_forms = ActionForms(request, dossier, bound=False)
 

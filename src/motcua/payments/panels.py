@@ -21,7 +21,8 @@ def dossier_fees(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
     is paid."""
     lines = fee_lines(dossier.procedure_version)
     total = fee_total(lines)
-    payments = payments_of(dossier)
+    # A dossier read for its page knows whether it has payments (``backoffice.page_reads.PAGE_FLAGS``).
+    payments = payments_of(dossier) if getattr(dossier, "has_payments", True) else []
     paid = any(p.status == PaymentStatus.PAID for p in payments)
     applicant = dossier.applicant
     form = CashPaymentForm(

@@ -46,9 +46,9 @@ def test_password_login_and_a_session_still_work(org: dict[str, Agency]) -> None
 def test_sessions_are_read_by_their_key_and_expire(org: dict[str, Agency]) -> None:
     from datetime import timedelta
 
-    from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from motcua.accounts.models import UserSession
     from motcua.accounts.sessions import SessionStore
 
     store = SessionStore()
@@ -56,8 +56,51 @@ def test_sessions_are_read_by_their_key_and_expire(org: dict[str, Agency]) -> No
     store.save()
     key = store.session_key
     assert key and SessionStore(key).load() == {"tab": "qua-han"}
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    UserSession.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     expired = SessionStore(key)
     assert expired.load() == {} and expired.session_key is None
     unknown = SessionStore("x" * 32)
     assert unknown.load() == {} and unknown.session_key is None
+
+
+def test_the_session_brings_its_user_and_roles_in_one_query(org: dict[str, Agency]) -> None:
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+
+    from motcua.accounts.models import UserSession
+    from motcua.accounts.sessions import SessionStore
+
+    officer = staff("desk3", (org["center"], Role.RECEPTION_OFFICER))
+    client = Client()
+    assert client.login(username="desk3", password="pw-Test-123456")
+    key = client.cookies["sessionid"].value
+    assert UserSession.objects.get(session_key=key).user_id == officer.pk
+    request = RequestFactory().get("/")
+    request.session = SessionStore(key)
+    with CaptureQueriesContext(connection) as queries:
+        user = get_user(request)
+        assert user.pk == officer.pk and can_at(user, Capability.DOSSIER_RECEIVE, org["center"].path)
+    assert len(queries.captured_queries) == 1
+    # The row read with a session serves only that session's user, once.
+    request.session = SessionStore(key)
+    request.session.load()
+    with CaptureQueriesContext(connection) as queries:
+        assert AccountBackend().get_user(officer.pk + 1000) is None
+        assert AccountBackend().get_user(officer.pk) is not None
+    assert len(queries.captured_queries) == 2
+    # A user who is deleted loses their sessions; one who is deactivated is not loaded from them.
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    request.session = SessionStore(key)
+    assert get_user(request).is_anonymous
+    officer.delete()
+    assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_logging_out_keeps_no_user_on_the_session(org: dict[str, Agency]) -> None:
+    from motcua.accounts.models import UserSession
+
+    staff("desk4", (org["center"], Role.RECEPTION_OFFICER))
+    client = Client()
+    assert client.login(username="desk4", password="pw-Test-123456")
+    client.post("/dang-xuat/")
+    assert not UserSession.objects.exclude(user=None).filter(user__username="desk4").exists()

@@ -190,3 +190,45 @@ def test_attachment_is_served_as_a_download(
     other = make(org, desk_officer, person)
     # A file of another dossier is not reachable through this one.
     assert desk_client.get(url(other, f"tep/{attachment.pk}/")).status_code == 404
+
+
+def test_the_page_reads_only_the_lists_a_dossier_has(
+    catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any], desk_client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.backoffice.page_reads import PAGE_FLAGS, dossier_by_code
+
+    dossier = make(org, desk_officer, person)
+    read = dossier_by_code(dossier.code, ("applicant",), flags=True)
+    assert read is not None
+    # Each flag says whether the list has rows: the attachment is there, no steps, results, pauses, payments.
+    assert {name: getattr(read, name) for name in PAGE_FLAGS} == {
+        "has_steps": False,
+        "has_attachments": True,
+        "has_result_documents": False,
+        "has_pauses": False,
+        "has_payments": False,
+    }
+    with time_machine.travel(vn(2026, 3, 3, 9, 0), tick=False), CaptureQueriesContext(connection) as queries:
+        page = desk_client.get(url(dossier)).content.decode()
+    read_tables = {
+        found.group(1) for q in queries.captured_queries if (found := re.match(r'SELECT "(\w+)"', q["sql"]))
+    }
+    assert "to-khai.pdf" in page and "dossiers_attachment" in read_tables
+    assert not read_tables & {
+        "workflow_stepinstance",
+        "dossiers_resultdocument",
+        "dossiers_pauseperiod",
+        "payments_payment",
+    }
+    # After a supplement request the pause is read and shown.
+    from motcua.dossiers.services import dossier_supplement_request
+
+    dossier_supplement_request(
+        dossier, desk_officer, ["Bản sao giấy khai sinh"], "", now=vn(2026, 3, 3, 10, 0)
+    )
+    with time_machine.travel(vn(2026, 3, 3, 11, 0), tick=False):
+        page = desk_client.get(url(dossier)).content.decode()
+    assert "Bản sao giấy khai sinh" in page and "still waiting" in page
