@@ -426,6 +426,8 @@ def drive_wrk(scenario: Scenario, clients: int, seconds: float) -> dict[str, flo
 
 
 def session_cookie(username: str, password: str) -> str:
+    """The cookies an officer's browser holds after logging in: the session and the CSRF token (without
+    the latter every page would make and set a new one, which a browser never asks for)."""
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
     conn.request("GET", "/quan-tri/login/")
     response = conn.getresponse()
@@ -447,8 +449,11 @@ def session_cookie(username: str, password: str) -> str:
     )
     response = conn.getresponse()
     response.read()
-    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
-    return f"sessionid={session.group(1)}" if session else ""
+    set_cookies = " ".join(response.msg.get_all("Set-Cookie") or [])
+    session = re.search(r"sessionid=([^;]+)", set_cookies)
+    # Logging in gives a new CSRF token.
+    csrf = re.search(r"csrftoken=([^;]+)", set_cookies) or csrf_cookie
+    return f"sessionid={session.group(1)}; csrftoken={csrf.group(1)}" if session else ""
 
 
 def main() -> None:

@@ -108,17 +108,27 @@ UNCOUNTED_TABS = frozenset({"da-xong"})
 
 def tab_counts(visibility: Visibility, q: str, now: datetime) -> dict[str, str]:
     """The number of visible dossiers matching the search ``q`` in each tab, capped at ``COUNT_CAP``:
-    without a search one statement (``Visibility.counts``), with one a bounded query per tab."""
+    without a search one statement (``Visibility.open_counts``), with one a bounded query per tab."""
     counted = [tab for tab in TABS if tab.slug not in UNCOUNTED_TABS]
     if q:
         searched = Dossier.objects.filter(search_condition(q))
-        numbers = [
-            visibility.count(searched.filter(tab_condition(tab.slug, now)), COUNT_CAP) for tab in counted
-        ]
+        numbers = {
+            tab.slug: visibility.count(searched.filter(tab_condition(tab.slug, now)), COUNT_CAP)
+            for tab in counted
+        }
     else:
-        numbers = visibility.counts([tab_window(tab.slug, now) for tab in counted], COUNT_CAP)
+        found = visibility.open_counts(
+            RUNNING_STATUSES, tab_statuses("cho-bo-sung"), now, now + DUE_SOON_WINDOW, COUNT_CAP
+        )
+        numbers = {
+            "can-xu-ly": found.running,
+            "sap-den-han": found.due_soon,
+            "qua-han": found.overdue,
+            "cho-bo-sung": found.waiting,
+        }
     counts: dict[str, str] = {slug: "" for slug in UNCOUNTED_TABS}
-    for tab, n in zip(counted, numbers, strict=True):
+    for tab in counted:
+        n = numbers[tab.slug]
         counts[tab.slug] = f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
     return counts
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -410,33 +411,31 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = tab if tab in slugs else DEFAULT_TAB
     q = request.GET.get("q", "").strip()[:100]
     visibility = visibility_for(user)
-    searched = Dossier.objects.filter(search_condition(q))
     counts = tab_counts(visibility, q, now)
     after = cursor_decode(request.GET.get("sau", ""))
+    # Without a search or a due-date window (the first tab) the page reads the scope's branches alone.
+    condition = search_condition(q) & tab_due_condition(tab, now)
     page = visibility.page(
         # The tab's statuses are given apart: the page reads one index range per agency and status.
-        searched.filter(tab_due_condition(tab, now)),
+        Dossier.objects.filter(condition) if condition else Dossier.objects.all(),
         tab_statuses(tab),
         after=after,
         size=settings.MOTCUA_PAGE_SIZE,
         fields=ROW_FIELDS,
     )
     rows = inbox_rows(page.items, working_calendar(), now)
-    base = QueryDict(mutable=True)
-    if q:
-        base["q"] = q
-    tabs = []
-    for t in TABS:
-        query = base.copy()
-        query["tab"] = t.slug
-        tabs.append({"slug": t.slug, "label": t.label, "count": counts[t.slug], "query": query.urlencode()})
-    current = base.copy()
-    current["tab"] = tab
-    next_query = ""
-    if page.next_after is not None:
-        following = current.copy()
-        following["sau"] = cursor_encode(page.next_after)
-        next_query = following.urlencode()
+    search = {"q": q} if q else {}
+    tabs = [
+        {
+            "slug": t.slug,
+            "label": t.label,
+            "count": counts[t.slug],
+            "query": urlencode({**search, "tab": t.slug}),
+        }
+        for t in TABS
+    ]
+    current = {**search, "tab": tab}
+    next_query = urlencode({**current, "sau": cursor_encode(page.next_after)}) if page.next_after else ""
     return render(
         request,
         "backoffice/inbox.html",
@@ -447,7 +446,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "q": q,
             "rows": rows,
             "next_query": next_query,
-            "first_query": current.urlencode() if after is not None else "",
+            "first_query": urlencode(current) if after is not None else "",
             "may_receive": can(user, Capability.DOSSIER_RECEIVE, None),
             "now": now,
         },

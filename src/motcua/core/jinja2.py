@@ -14,7 +14,7 @@ What the templates get here, beside Jinja2's own filters:
 - ``url(name, *args, **kwargs)``, ``static(path)``, ``get_current_language()``.
 - Django's filters where Jinja2 has none or a different one: ``date`` (in the current time zone, Django's
   format letters), ``filesizeformat``, ``truncatechars``, ``urlencode``, ``linebreaksbr``; MotCua's ``vnd``,
-  ``decimal_vi``, ``formats_list``, ``iso_date_vi``.
+  ``decimal_vi``, ``formats_list``, ``iso_date_vi`` and ``css_string``.
 - Helpers of the apps' pages, registered in ``GLOBALS`` by dotted path.
 
 A missing variable, or an attribute of one, prints nothing (``ChainableUndefined``), as in Django's
@@ -63,6 +63,13 @@ def date(value: datetime | date_type | None, format_string: str = "d/m/Y") -> st
     return date_text(value, format_string)
 
 
+def css_string(value: str) -> str:
+    """``value`` as a CSS string literal (quoted, its quotes, backslashes and line breaks escaped), e.g. a
+    translated label given to a style sheet through a custom property."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("\r", "")
+    return f'"{text}"'
+
+
 # A static file's URL does not change while the process runs (the manifest of hashed names is read at
 # start); the storage's look-up of it took longer than rendering the page's header.
 cached_static = lru_cache(maxsize=256)(static)
@@ -98,19 +105,22 @@ def _no_callable(value: Any) -> Any:
     return value
 
 
+def _csrf_field(request: HttpRequest, made: list[str]) -> str:
+    if not made:
+        made.append(csrf_input(request))
+    return made[0]
+
+
+# Made once: ``lazy`` builds a proxy class each time it is called.
+_csrf_field_lazy = lazy(_csrf_field, SafeString)
+
+
 def csrf_once(request: HttpRequest) -> dict[str, Any]:
     """A context processor of the Jinja2 engine: ``csrf_input`` made once per page. Django's makes a newly
     masked token each time a page prints it, and the dossier page has a form per action (a dozen random
     strings of 32 characters, a few percent of the page's time); one per response is what the masking
     against BREACH needs."""
-    made: list[str] = []
-
-    def field() -> str:
-        if not made:
-            made.append(csrf_input(request))
-        return made[0]
-
-    return {"csrf_input": lazy(field, SafeString)()}
+    return {"csrf_input": _csrf_field_lazy(request, [])}
 
 
 def environment(**options: Any) -> Environment:
@@ -130,6 +140,7 @@ def environment(**options: Any) -> Environment:
     )
     env.filters.update(
         date=date,
+        css_string=css_string,
         filesizeformat=defaultfilters.filesizeformat,
         truncatechars=defaultfilters.truncatechars,
         urlencode=defaultfilters.urlencode,

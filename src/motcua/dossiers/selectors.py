@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from motcua.core.compiled import CompiledQuery, MarkedSql
 from motcua.org.scoping import AnyUser, Capability, agencies_for, agency_ids_for_any, can_at, is_global
 
+from .counting import FUNCTION as COUNT_FUNCTION
 from .models import Dossier, DossierEvent
 
 # The capabilities that let an officer see a dossier at all (the admin's read-only list uses them all).
@@ -206,22 +207,28 @@ class Visibility:
         With ``fields`` the items are ``values()`` rows of those columns instead of dossiers.
         """
         size = _page_size(size)
-        filtered = qs
-        qs = _keyset(qs, after)
-        branches = self.branches(statuses)
-        if len(branches) > 1 and _combined_subqueries(qs):
+        if self._branch_count(statuses) > 1 and _combined_subqueries(qs):
             # The page's keys first, then its rows with their relations: planning the joins around the
             # UNION ALL took longer (≈8 ms) than running the two queries.
-            keys = self._branch_keys(filtered.select_related(None), after, statuses, size + 1)
+            keys = self._branch_keys(qs.select_related(None), after, statuses, size + 1)
             if keys is None:
-                bare = qs.select_related(None)
-                heads = [bare.filter(branch).values("id")[: size + 1] for branch in branches]
+                bare = _keyset(qs, after).select_related(None)
+                heads = [bare.filter(branch).values("id")[: size + 1] for branch in self.branches(statuses)]
                 union = bare.filter(pk__in=heads[0].union(*heads[1:], all=True)).values_list("id", flat=True)
                 keys = list(union[: size + 1])
             if fields:
                 return _rows_by_keys(keys, fields, size + 1)
-            return _page(qs.filter(pk__in=keys), size, fields)
-        return _page(self.scoped(qs).filter(status__in=statuses), size, fields)
+            return _page(_keyset(qs, after).filter(pk__in=keys), size, fields)
+        return _page(self.scoped(_keyset(qs, after)).filter(status__in=statuses), size, fields)
+
+    def _branch_count(self, statuses: Sequence[str]) -> int:
+        """``len(self.branches(statuses))``, without building them."""
+        if self.agency_ids is None:
+            return len(statuses)
+        if not self.agency_ids:
+            return 1
+        per_agency = 2 * len(self.agency_ids) * len(statuses)
+        return 2 if per_agency > MAX_BRANCHES else per_agency
 
     def _branch_keys(
         self,
@@ -286,47 +293,44 @@ class Visibility:
             return heads[0].union(*heads[1:], all=True).count()
         return self.scoped(qs).values("pk")[:cap].count()
 
-    def counts(self, windows: Sequence[Window], cap: int) -> list[int]:
-        """``count`` of each window over the whole scope, in one statement on PostgreSQL.
+    def open_counts(
+        self, running: Sequence[str], waiting: Sequence[str], now: datetime, soon: datetime, cap: int
+    ) -> OpenCounts:
+        """The visible dossiers in ``running`` statuses (all, due in ``[now, soon)``, due before ``now``)
+        and in ``waiting`` ones, each counted as ``count`` does (at most ``cap`` index entries per side).
 
-        An inbox shows four counts; built with the ORM (two capped sub-selects under a UNION each) they
-        cost ≈4 ms of query building apiece at 1M dossiers, more than the index reads themselves. The
-        statement is a sum of capped sub-selects per side of the scope, the same index-only ranges as
-        ``count`` reads (``dossier_agency_inbox``, ``dossier_unit_inbox``, ``dossier_status_due``)."""
+        An inbox shows these four on every view: built with the ORM (two capped sub-selects under a UNION
+        each) they cost ≈4 ms of query building apiece at 1M dossiers, more than the index reads
+        themselves. On PostgreSQL they are one call of ``dossiers/counting.py``'s function."""
         if self.agency_ids is not None and not self.agency_ids:
-            return [0 for _ in windows]
+            return OpenCounts(0, 0, 0, 0)
         connection = connections[Dossier.objects.db]
         if connection.vendor != "postgresql":
-            return [self.count(Dossier.objects.filter(window.condition()), cap) for window in windows]
-        table = connection.ops.quote_name(Dossier._meta.db_table)
-        if self.agency_ids is None:
-            sides: list[tuple[str, list[Any]]] = [("TRUE", [])]
-        else:
-            ids = list(self.agency_ids)
-            sides = [
-                ("competent_agency_id = ANY(%s)", [ids]),
-                ("receiving_unit_id = ANY(%s) AND NOT (competent_agency_id = ANY(%s))", [ids, ids]),
+            windows = [
+                Window(tuple(running)),
+                Window(tuple(running), due_from=now, due_before=soon),
+                Window(tuple(running), due_before=now),
+                Window(tuple(waiting)),
             ]
-        columns: list[str] = []
-        params: list[Any] = []
-        for window in windows:
-            parts = []
-            for side, side_params in sides:
-                where = f"{side} AND status = ANY(%s)"
-                params += [*side_params, list(window.statuses)]
-                if window.due_from is not None:
-                    where += " AND due_at >= %s"
-                    params.append(window.due_from)
-                if window.due_before is not None:
-                    where += " AND due_at < %s"
-                    params.append(window.due_before)
-                params.append(cap)
-                parts.append(f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s) AS c)")
-            columns.append(" + ".join(parts))
+            return OpenCounts(*(self.count(Dossier.objects.filter(w.condition()), cap) for w in windows))
+        agencies = None if self.agency_ids is None else list(self.agency_ids)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)}", params)
+            cursor.execute(
+                f"SELECT {COUNT_FUNCTION}(%s::integer[], %s::text[], %s::text[], %s, %s, %s)",
+                [agencies, list(running), list(waiting), now, soon, cap],
+            )
             row = cursor.fetchone()
-        return [int(n) for n in row]
+        return OpenCounts(*(int(n) for n in row[0]))
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    """``Visibility.open_counts``: each a count capped per side of the scope."""
+
+    running: int
+    due_soon: int
+    overdue: int
+    waiting: int
 
 
 # The SQL of one branch of a page without other filters, per (side, limit, with a cursor).

@@ -4,6 +4,7 @@ of the scope (``Visibility.count``) give exactly what the plain scoped query giv
 from __future__ import annotations
 
 import itertools
+from dataclasses import astuple
 from datetime import timedelta
 from typing import Any
 
@@ -177,31 +178,33 @@ def test_counts_per_side_equal_the_plain_count(
     assert 3 <= visibility.count(qs, 3) <= 6
 
 
-def test_window_counts_in_one_statement_equal_the_plain_counts(
+def test_open_counts_in_one_statement_equal_the_plain_counts(
     spread: list[Dossier], officer: User, org: dict[str, Agency]
 ) -> None:
-    """``Visibility.counts`` (one statement on PostgreSQL) gives each window's scoped count, capped."""
+    """``Visibility.open_counts`` (one function call on PostgreSQL) gives each window's scoped count,
+    capped per side, whatever the moment splitting the due dates."""
     dues = sorted(d.due_at for d in spread)
-    middle = dues[len(dues) // 2]
-    windows = [
-        Window(RUNNING),
-        Window(RUNNING, due_from=middle),
-        Window(RUNNING, due_before=middle),
-        Window(RUNNING, due_from=dues[0], due_before=middle),
-        *(Window(statuses) for statuses in STATUS_SETS),
-    ]
+    waiting = ("waiting_supplement",)
     people = [officer, staff("supervisor", (org["ubnd"], Role.PROVINCIAL_SUPERVISOR)), staff("nobody")]
-    for user in people:
-        visibility = visibility_for(user)
-        plain = [visibility.scoped(Dossier.objects.filter(w.condition())).count() for w in windows]
-        assert any(plain) == (user.username != "nobody")
-        with CaptureQueriesContext(connection) as queries:
-            assert visibility.counts(windows, 10_000) == plain, user.username
-        if connection.vendor == "postgresql" and visibility.agency_ids != ():
-            assert len(queries.captured_queries) == 1
-        # Capped at 2 per side (two sides at most): "at least 2" whenever there are more.
-        for n, p in zip(visibility.counts(windows, 2), plain, strict=True):
-            assert min(p, 2) <= n <= min(p, 4)
+    for now, soon in [(dues[len(dues) // 2], dues[-2]), (dues[0], dues[1]), (dues[-1], dues[-1])]:
+        windows = [
+            Window(RUNNING),
+            Window(RUNNING, due_from=now, due_before=soon),
+            Window(RUNNING, due_before=now),
+            Window(waiting),
+        ]
+        for user in people:
+            visibility = visibility_for(user)
+            plain = [visibility.scoped(Dossier.objects.filter(w.condition())).count() for w in windows]
+            assert any(plain) == (user.username != "nobody")
+            with CaptureQueriesContext(connection) as queries:
+                assert list(astuple(visibility.open_counts(RUNNING, waiting, now, soon, 10_000))) == plain
+            if connection.vendor == "postgresql" and visibility.agency_ids != ():
+                assert len(queries.captured_queries) == 1
+            # Capped at 2 per side (two sides at most): "at least 2" whenever there are more.
+            capped = astuple(visibility.open_counts(RUNNING, waiting, now, soon, 2))
+            for n, p in zip(capped, plain, strict=True):
+                assert min(p, 2) <= n <= min(p, 4), (user.username, capped, plain)
 
 
 def test_sides_are_disjoint_and_cover_the_scope(spread: list[Dossier], officer: User) -> None:
@@ -220,3 +223,12 @@ def test_visibility_resolves_the_scope_in_one_query(officer: User) -> None:
     # The user's roles, then the agencies below them for every viewing capability at once.
     assert len(queries.captured_queries) == 2
     assert isinstance(visibility, Visibility)
+
+
+def test_the_branch_count_is_the_number_of_branches() -> None:
+    from motcua.dossiers.selectors import MAX_BRANCHES, Visibility
+
+    for agency_ids in [None, (), (1,), (1, 2, 3), tuple(range(1, MAX_BRANCHES))]:
+        visibility = Visibility(agency_ids)
+        for statuses in [("received",), ("received", "in_progress"), ("finished", "returned", "refused")]:
+            assert visibility._branch_count(statuses) == len(visibility.branches(statuses))
