@@ -82,8 +82,19 @@ def test_reception_processing_approval_and_return(
     act(desk, "forward")
     assert Dossier.objects.get().status == DossierStatus.IN_PROGRESS
 
-    # The specialist prepares the result (generated from the catalog) and submits for review.
+    # The commune's inbox lists it; on a phone each cell is preceded by its column's name.
     specialist = signed_in(browser, base, "chuyenvien")
+    assert dossier.code in specialist.locator("table.bo-inbox").inner_text()
+    specialist.screenshot(path=str(ARTIFACTS / "backoffice-inbox.png"), full_page=True)
+    specialist.set_viewport_size({"width": 390, "height": 844})
+    applicant_label = specialist.evaluate(
+        "getComputedStyle(document.querySelector('table.bo-inbox tbody td:nth-child(2)'), '::before').content"
+    )
+    assert applicant_label == '"Người nộp hồ sơ: "'
+    specialist.screenshot(path=str(ARTIFACTS / "backoffice-inbox-390.png"), full_page=True)
+    specialist.set_viewport_size({"width": 1280, "height": 900})
+
+    # The specialist prepares the result (generated from the catalog) and submits for review.
     specialist.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
     with specialist.expect_navigation():
         specialist.click("form:has(input[value=them-ket-qua]) button[type=submit]")
