@@ -1,7 +1,7 @@
 """Benchmark: dossier reads and creation with 1,000,000 dossiers on PostgreSQL.
 
     .venv/bin/python bench/dossiers_scale.py [--dossiers 1000000] [--clients 16] [--seconds 20]
-                                             [--driver wrk|python] [--workers 2]
+                                             [--driver wrk|python] [--workers 2] [--only TEXT] [--repeat N]
 
 1. Builds `motcua_bench_dossiers` once: migrate, the demo province (organisation, catalog, processes), then
    `--dossiers` dossiers spread over two years, the demo's receiving units and competent agencies, every
@@ -29,6 +29,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -425,6 +426,23 @@ def drive_wrk(scenario: Scenario, clients: int, seconds: float) -> dict[str, flo
     }
 
 
+def _spin(n: int) -> int:
+    return sum(i * i % 7 for i in range(n))
+
+
+def cpu_reference() -> float:
+    """Milliseconds that two processes take to run a fixed Python loop side by side: the speed of this
+    machine's two cores at the moment. The VM's speed changes by up to a quarter from one minute to the
+    next; a round whose reference is slower ran on a slower machine."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [10_000, 10_000]))
+        started = time.perf_counter()
+        list(pool.map(_spin, [3_000_000, 3_000_000]))
+        return (time.perf_counter() - started) * 1000
+
+
 def session_cookie(username: str, password: str) -> str:
     """The cookies an officer's browser holds after logging in: the session and the CSRF token (without
     the latter every page would make and set a new one, which a browser never asks for)."""
@@ -475,6 +493,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--only", default="", help="run only the scenarios whose label contains this text (e.g. 'detail')"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds of every scenario, interleaved; with more than one, the medians and a reference time "
+        "of the machine before each round (see cpu_reference)",
     )
     args = parser.parse_args()
     ensure_database()
@@ -531,16 +556,33 @@ def main() -> None:
                 return drive_wrk(scenario, args.clients, seconds)
             return drive(scenario.make, args.clients, seconds, scenario.expect)
 
-        for scenario in [s for s in scenarios if args.only in s.label]:
-            # Unmeasured warm-up: a worker's first requests of a kind load templates, calendars and prepare
-            # statements (the first takes ≈0.5 s); production workers live for days.
-            run(scenario, args.warmup)
-            result = run(scenario, args.seconds)
-            print(
-                f"{scenario.label:<42} {result['rps']:8.1f} {result['p50']:8.1f} {result['p95']:8.1f} "
-                f"{result['p99']:8.1f} {int(result['errors']):7d}",
-                flush=True,
-            )
+        chosen = [s for s in scenarios if args.only in s.label]
+        results: dict[str, list[dict[str, float]]] = {s.label: [] for s in chosen}
+        for round_ in range(1, args.repeat + 1):
+            if args.repeat > 1:
+                print(f"-- round {round_} of {args.repeat}: reference {cpu_reference():.0f} ms", flush=True)
+            for scenario in chosen:
+                # Unmeasured warm-up: a worker's first requests of a kind load templates, calendars and
+                # prepare statements (the first takes ≈0.5 s); production workers live for days.
+                run(scenario, args.warmup)
+                result = run(scenario, args.seconds)
+                results[scenario.label].append(result)
+                print(
+                    f"{scenario.label:<42} {result['rps']:8.1f} {result['p50']:8.1f} {result['p95']:8.1f} "
+                    f"{result['p99']:8.1f} {int(result['errors']):7d}",
+                    flush=True,
+                )
+        if args.repeat > 1:
+            print(f"\nmedian of {args.repeat} rounds (p95 range)")
+            for label, runs in results.items():
+                median = {
+                    key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p95", "p99")
+                }
+                low, high = min(r["p95"] for r in runs), max(r["p95"] for r in runs)
+                print(
+                    f"{label:<42} {median['rps']:8.1f} {median['p50']:8.1f} {median['p95']:8.1f} "
+                    f"{median['p99']:8.1f}   ({low:.1f}–{high:.1f})"
+                )
         print(f"worker resident memory (largest): {rss_mb(server.pid):.0f} MB")
     finally:
         server.terminate()

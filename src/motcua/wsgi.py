@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 application = get_wsgi_application()
+
+from motcua.startup import settle  # noqa: E402 - needs the settings set up above
+
+settle()

@@ -2,19 +2,23 @@
 
 The dossier page is the officers' most frequent screen after the inbox. Django built the SQL of its ten
 reads on every view, which cost more than PostgreSQL took to answer them at 1,000,000 dossiers. Each read
-here is the same queryset the page used before (a test checks that both give the same rows), with the
-dossier's or version's key bound as a parameter.
+here is the same queryset the page used before, with the dossier's or version's key bound as a parameter.
+The page's dossier comes with flags that spare the reads of empty lists and, on PostgreSQL, with its
+history and fee lines.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from motcua.accounts.models import User
 from motcua.catalog.models import Component
-from motcua.core.compiled import CompiledQuery
+from motcua.core.compiled import CompiledQuery, nested_rows
 from motcua.dossiers.models import Attachment, Dossier, DossierEvent, PausePeriod, ResultDocument
+from motcua.payments.fees import FEE_FIELDS, FeeLine, fee_items, fee_lines_of
 from motcua.payments.models import Payment
 from motcua.signing.models import SignatureRecord
 from motcua.workflow.models import StepInstance
@@ -40,9 +44,34 @@ PAGE_FLAGS = {
 }
 
 
+# The history and the fee lines every page shows, with the dossier's row on PostgreSQL (``nested_rows``,
+# as JSON: times come back as ISO text): two round trips fewer. ``events_of`` and ``fee_lines_read`` take them.
+_EVENT_FIELDS = {
+    "id": "id",
+    "at": "at",
+    "action": "action",
+    "from_status": "from_status",
+    "to_status": "to_status",
+    "comment": "comment",
+    "public": "public",
+    "data": "data",
+    "actor_id": "actor_id",
+    "actor_username": "actor__username",
+    "actor_full_name": "actor__full_name",
+}
+
+
+def _page_lists() -> dict[str, Any]:
+    events = nested_rows(
+        DossierEvent.objects.filter(dossier_id=OuterRef("pk")).order_by("at", "id"), **_EVENT_FIELDS
+    )
+    fees = nested_rows(fee_items(OuterRef("procedure_version_id")), **{name: name for name in FEE_FIELDS})
+    return {} if events is None or fees is None else {"page_events": events, "page_fees": fees}
+
+
 def dossier_by_code(code: str, related: tuple[str, ...], *, flags: bool = False) -> Dossier | None:
     """The dossier with this code and the ``select_related`` rows named (a code is unique: no order);
-    with ``flags``, also the ``has_…`` of ``PAGE_FLAGS``."""
+    with ``flags``, also the ``has_…`` of ``PAGE_FLAGS`` and, on PostgreSQL, its history and fee lines."""
     key = (tuple(sorted(set(related))), flags)
     compiled = _BY_CODE.get(key)
     if compiled is None:
@@ -51,7 +80,9 @@ def dossier_by_code(code: str, related: tuple[str, ...], *, flags: bool = False)
         def build(code: str) -> Any:
             dossiers = Dossier.objects.select_related(*names).filter(code=code).order_by()
             if flags:
-                dossiers = dossiers.annotate(**{name: Exists(rows) for name, rows in PAGE_FLAGS.items()})
+                dossiers = dossiers.annotate(
+                    **{name: Exists(rows) for name, rows in PAGE_FLAGS.items()}, **_page_lists()
+                )
             return dossiers[:1]
 
         compiled = _BY_CODE[key] = CompiledQuery(build, code=_CODE_MARK)
@@ -132,8 +163,36 @@ def result_documents_of(dossier: Dossier) -> list[ResultDocument]:
 
 
 def events_of(dossier: Dossier) -> list[DossierEvent]:
-    """``dossiers.selectors.dossier_timeline(dossier)``, evaluated."""
-    return _owned(_EVENTS.objects(dossier_id=dossier.pk), dossier)
+    """``dossiers.selectors.dossier_timeline(dossier)``, evaluated (read with the dossier on PostgreSQL)."""
+    nested = getattr(dossier, "page_events", None)
+    if nested is None:
+        return _owned(_EVENTS.objects(dossier_id=dossier.pk), dossier)
+    events = []
+    for row in nested:
+        event = DossierEvent(
+            id=row["id"],
+            dossier=dossier,
+            at=datetime.fromisoformat(row["at"]),
+            action=row["action"],
+            from_status=row["from_status"],
+            to_status=row["to_status"],
+            comment=row["comment"],
+            public=row["public"],
+            data=row["data"],
+        )
+        if row["actor_id"] is not None:
+            # Who acted, as the page names them (``str(user)``): the rest of the user is not read.
+            event.actor = User(
+                id=row["actor_id"], username=row["actor_username"], full_name=row["actor_full_name"]
+            )
+        events.append(event)
+    return events
+
+
+def fee_lines_read(dossier: Dossier) -> list[FeeLine] | None:
+    """The fee lines of the dossier's version if they were read with it (PostgreSQL), else None."""
+    nested = getattr(dossier, "page_fees", None)
+    return None if nested is None else fee_lines_of(nested)
 
 
 def pauses_of(dossier: Dossier) -> list[PausePeriod]:

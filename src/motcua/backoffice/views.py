@@ -139,6 +139,7 @@ from .page_reads import (
     components_of,
     dossier_by_code,
     events_of,
+    fee_lines_read,
     pauses_of,
     result_documents_of,
     steps_of,
@@ -800,7 +801,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "engine_needs_agency": any(a.kind == ActionKind.CONSULT for a in engine_actions),
         "engine_needs_items": any(a.kind == ActionKind.REQUEST_SUPPLEMENT for a in engine_actions),
         "actions": {name: slug for name, (slug, _cls) in ACTION_FORMS.items()},
-        "fees": dossier_fees(request, dossier),
+        "fees": dossier_fees(request, dossier, fee_lines_read(dossier)),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 

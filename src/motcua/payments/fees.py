@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import FeeItem, ProcedureVersion
@@ -31,23 +32,32 @@ class FeeLine:
         return asdict(self)
 
 
+# The columns of a fee line.
+FEE_FIELDS = ("kind", "name", "amount", "note")
+
+
+def fee_items(version_id: Any) -> QuerySet[FeeItem]:
+    """The fee items of a version in catalog order (``version_id`` may be an ``OuterRef``)."""
+    return FeeItem.objects.filter(version_id=version_id).order_by("position", "id")
+
+
 # Read on every dossier page and payment: compiled once (``core.compiled``).
 _FEE_ITEMS = CompiledQuery(
-    lambda version_id: (
-        FeeItem.objects.filter(version_id=version_id)
-        .order_by("position", "id")
-        .values("kind", "name", "amount", "note")
-    ),
-    version_id=-7_400_000_001,
+    lambda version_id: fee_items(version_id).values(*FEE_FIELDS), version_id=-7_400_000_001
 )
+
+
+def fee_lines_of(items: Iterable[Mapping[str, Any]]) -> list[FeeLine]:
+    """Fee lines from rows of ``FEE_FIELDS``."""
+    return [
+        FeeLine(kind=item["kind"], name=item["name"], amount=int(item["amount"]), note=item["note"])
+        for item in items
+    ]
 
 
 def fee_lines(version: ProcedureVersion) -> list[FeeLine]:
     """The fee items of ``version`` in catalog order (free items included: a receipt lists them too)."""
-    return [
-        FeeLine(kind=item["kind"], name=item["name"], amount=int(item["amount"]), note=item["note"])
-        for item in _FEE_ITEMS.rows(version_id=version.pk)
-    ]
+    return fee_lines_of(_FEE_ITEMS.rows(version_id=version.pk))
 
 
 def fee_total(lines: Iterable[FeeLine]) -> int:

@@ -232,3 +232,29 @@ def test_the_page_reads_only_the_lists_a_dossier_has(
     with time_machine.travel(vn(2026, 3, 3, 11, 0), tick=False):
         page = desk_client.get(url(dossier)).content.decode()
     assert "Bản sao giấy khai sinh" in page and "still waiting" in page
+
+
+def test_the_history_and_fees_read_with_the_page_equal_their_own_reads(
+    catalog: Any, org: dict[str, Agency], desk_officer: User, person: dict[str, Any]
+) -> None:
+    from motcua.backoffice.page_reads import dossier_by_code, events_of, fee_lines_read
+    from motcua.dossiers.services import dossier_supplement_request
+    from motcua.payments.fees import fee_lines
+
+    dossier = make(org, desk_officer, person, at=vn(2026, 3, 2, 9, 0))
+    dossier_supplement_request(dossier, desk_officer, ["Bản sao"], "Thiếu bản sao", now=vn(2026, 3, 2, 10, 0))
+    with_page = dossier_by_code(dossier.code, ("procedure_version",), flags=True)
+    alone = dossier_by_code(dossier.code, ("procedure_version",))
+    assert with_page is not None and alone is not None
+
+    def shown(events: list[DossierEvent]) -> list[tuple[Any, ...]]:
+        return [
+            (e.pk, e.at, e.action, e.from_status, e.to_status, e.comment, e.public, e.data, str(e.actor))
+            for e in events
+        ]
+
+    assert len(events_of(alone)) == 2
+    assert shown(events_of(with_page)) == shown(events_of(alone))
+    lines = fee_lines_read(with_page)
+    assert lines is None or lines == fee_lines(dossier.procedure_version)
+    assert fee_lines_read(alone) is None
