@@ -1,6 +1,6 @@
 """Where a dossier request's time goes, measured inside one process on the 1,000,000-dossier database.
 
-    .venv/bin/python bench/dossiers_inprocess.py [--requests 40] [--profile SCENARIO]
+    .venv/bin/python bench/dossiers_inprocess.py [--requests 40] [--profile SCENARIO] [--only TEXT]
 
 Runs each scenario of ``bench/dossiers_scale.py`` (which builds ``motcua_bench_dossiers``) through Django's
 test client with the production settings (DEBUG off, prepared statements on), and prints per scenario the
@@ -49,6 +49,9 @@ def configure() -> None:
     import django
 
     django.setup()
+    from motcua.startup import settle
+
+    settle()  # as a server process does before serving (wsgi.py)
 
 
 class SqlTimer:
@@ -73,6 +76,7 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--profile", default="")
+    parser.add_argument("--only", default="", help="run only the scenarios whose label contains this text")
     parser.add_argument("--queries", default="", help="print the SQL of one request of this scenario")
     args = parser.parse_args()
     configure()
@@ -107,6 +111,8 @@ def main() -> None:
     ]
     print(f"{'scenario':<24} {'queries':>8} {'wall ms':>8} {'SQL ms':>8} {'Python ms':>10}")
     for label, call, expect in scenarios:
+        if args.only not in label:
+            continue
         for _ in range(5):  # warm: templates, prepared statements, caches
             response = call()
             assert response.status_code == expect, (label, response.status_code, response.content[:300])

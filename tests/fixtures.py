@@ -17,18 +17,21 @@ from motcua.org.services import agency_save
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Any:
-    """Each test starts with an empty cache: counts, rate limits, a user read with a session and the like
-    kept by an earlier test (whose rows were rolled back, and whose ids a later test may get again) must
-    not leak into it."""
+    """Each test starts with an empty cache: counts, rate limits, a user read with a session, the calendar
+    a page shows and the like kept by an earlier test (whose rows were rolled back, and whose ids a later
+    test may get again) must not leak into it."""
     from django.core.cache import cache
 
     from motcua.accounts.sessions import forget_session_user
+    from motcua.workdays.selectors import forget_calendar
 
     cache.clear()
     forget_session_user()
+    forget_calendar()
     yield
     cache.clear()
     forget_session_user()
+    forget_calendar()
 
 
 @pytest.fixture

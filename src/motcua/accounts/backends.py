@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from motcua.core.compiled import CompiledQuery
-from motcua.org.scoping import roles_parse, roles_prime, roles_text
+from motcua.org.scoping import roles_parse, roles_prime, roles_text, subtrees_parse
 
 from .models import User
 
@@ -29,7 +29,7 @@ def user_from_row(row: dict[str, Any], prefix: str = "") -> User:
         [field.attname for field in USER_FIELDS],
         [row[f"{prefix}{field.name}"] for field in USER_FIELDS],
     )
-    roles_prime(user, roles_parse(row["roles"]))
+    roles_prime(user, roles_parse(row["roles"]), subtrees_parse(row["roles"]))
     return user
 
 

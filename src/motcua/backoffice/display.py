@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from motcua.catalog.models import TimeUnit
 from motcua.dossiers.models import CLOSED_STATUSES, Dossier, DossierStatus
 from motcua.workdays.calendar import WorkingCalendar
 
+_NO_TIME = timedelta()
 
-@dataclass(frozen=True)
-class TimeLeft:
+
+# A named tuple: an inbox makes one per row (a frozen dataclass took longer to build than its text).
+class TimeLeft(NamedTuple):
     text: str
     overdue: bool = False
     paused: bool = False
@@ -28,6 +31,13 @@ def working_duration_text(delta: timedelta, day_length: timedelta) -> str:
     """``11 h`` of office time with 8-hour days → "1 working day 3 hours" (rounded down to the minute)."""
     minutes = int(abs(delta).total_seconds() // 60)
     day_minutes = max(1, int(day_length.total_seconds() // 60))
+    return _duration_text(get_language(), minutes, day_minutes)
+
+
+# Texts per language and number of minutes: an inbox shows one for every row, each made of two or three
+# translations (the catalog look-ups were most of a row's time); durations of days repeat all day long.
+@lru_cache(maxsize=8192)
+def _duration_text(language: str | None, minutes: int, day_minutes: int) -> str:
     days, rest = divmod(minutes, day_minutes)
     hours, mins = divmod(rest, 60)
     parts: list[str] = []
@@ -38,6 +48,14 @@ def working_duration_text(delta: timedelta, day_length: timedelta) -> str:
     if mins and not days:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", mins) % {"n": mins})
     return " ".join(parts) or _("less than a minute")
+
+
+@lru_cache(maxsize=8192)
+def _time_left_text(language: str | None, minutes: int, day_minutes: int, overdue: bool) -> str:
+    duration = _duration_text(language, minutes, day_minutes)
+    if overdue:
+        return _("Overdue by %(time)s") % {"time": duration}
+    return _("%(time)s left") % {"time": duration}
 
 
 def time_left(dossier: Dossier, calendar: WorkingCalendar, now: datetime) -> TimeLeft | None:
@@ -53,12 +71,12 @@ def time_left_at(status: str, due_at: datetime, calendar: WorkingCalendar, now: 
         return TimeLeft(_("Clock paused: waiting for the applicant"), paused=True)
     remaining = calendar.remaining_working_time(now, due_at)
     length = calendar.working_day_length
-    if remaining < timedelta(0) or (remaining == timedelta(0) and now > due_at):
-        return TimeLeft(
-            _("Overdue by %(time)s") % {"time": working_duration_text(remaining, length)}, overdue=True
-        )
+    minutes = int(abs(remaining).total_seconds() // 60)
+    day_minutes = max(1, int(length.total_seconds() // 60))
+    if remaining < _NO_TIME or (remaining == _NO_TIME and now > due_at):
+        return TimeLeft(_time_left_text(get_language(), minutes, day_minutes, True), overdue=True)
     return TimeLeft(
-        _("%(time)s left") % {"time": working_duration_text(remaining, length)},
+        _time_left_text(get_language(), minutes, day_minutes, False),
         urgent=remaining < length,
         at_risk=remaining < length * float(settings.MOTCUA_AT_RISK_WORKING_DAYS),
     )

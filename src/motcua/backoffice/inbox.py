@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.db.models import Q
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.dates import LOCAL_TIME_FORMAT
+from motcua.core.dates import local_time_text
 from motcua.dossiers.models import Dossier, DossierStatus
 from motcua.dossiers.selectors import Visibility, Window
 from motcua.workdays.calendar import WorkingCalendar
@@ -148,8 +148,8 @@ ROW_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class InboxRow:
+# A named tuple: one per row of every inbox page.
+class InboxRow(NamedTuple):
     code: str
     url: str
     status: str
@@ -180,8 +180,8 @@ def inbox_rows(items: list[dict[str, Any]], calendar: WorkingCalendar, now: date
             applicant_number=row["applicant__id_number"] or row["applicant__tax_code"],
             procedure_name=row["procedure_version__name"],
             competent_agency=row["competent_agency__name"],
-            received=row["received_at"].astimezone(zone).strftime(LOCAL_TIME_FORMAT),
-            due=row["due_at"].astimezone(zone).strftime(LOCAL_TIME_FORMAT),
+            received=local_time_text(row["received_at"], zone),
+            due=local_time_text(row["due_at"], zone),
             apologised=row["apologised_at"] is not None,
             left=time_left_at(row["status"], row["due_at"], calendar, now),
         )

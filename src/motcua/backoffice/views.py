@@ -96,7 +96,7 @@ from motcua.org.models import RECEIVING_KINDS, Agency
 from motcua.org.scoping import Capability, agencies_for, can
 from motcua.payments.panels import dossier_fees
 from motcua.signing.services import slip_seal
-from motcua.workdays.selectors import working_calendar
+from motcua.workdays.selectors import shown_calendar, working_calendar
 from motcua.workflow.engine import available_actions, process_act, process_supplement_receive
 from motcua.workflow.models import Action as ProcessAction
 from motcua.workflow.models import ActionKind
@@ -424,7 +424,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         size=settings.MOTCUA_PAGE_SIZE,
         fields=ROW_FIELDS,
     )
-    rows = inbox_rows(page.items, working_calendar(), now)
+    rows = inbox_rows(page.items, shown_calendar(), now)
     search = {"q": q} if q else {}
     tabs = [
         {
@@ -734,7 +734,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         action_forms = ActionForms(request, dossier, bound=False)
 
     now = timezone.now()
-    calendar = working_calendar()
+    calendar = shown_calendar()
     steps = steps_of(dossier)
     has_process = bool(steps)
     engine_actions = available_actions(dossier, user, steps)

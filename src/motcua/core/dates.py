@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
 from django.template import defaultfilters
@@ -44,8 +44,12 @@ def date_text(value: datetime | date | None, format_string: str) -> str:
 LOCAL_TIME_FORMAT = "%H:%M %d/%m/%Y"
 
 
-def local_time_text(moment: datetime) -> str:
-    """``HH:MM dd/mm/YYYY`` in the local time zone, as the ``date:"H:i d/m/Y"`` filter prints it; made in
-    Python for lists and busy pages, where the template filter per cell was a large share of the
-    rendering time."""
-    return timezone.localtime(moment).strftime(LOCAL_TIME_FORMAT)
+def local_time_text(moment: datetime, zone: tzinfo | None = None) -> str:
+    """``HH:MM dd/mm/YYYY`` in ``zone`` (default: the current time zone), as the ``date:"H:i d/m/Y"``
+    filter prints it (``LOCAL_TIME_FORMAT``); made in Python for lists and busy pages, where the template
+    filter per cell was a large share of the rendering time, by %-formatting (a quarter of ``strftime``'s
+    time, which an inbox spent twice per row)."""
+    if moment.tzinfo is None:
+        raise ValueError("local_time_text() needs an aware date-time")
+    local = moment.astimezone(zone or timezone.get_current_timezone())
+    return "%02d:%02d %02d/%02d/%04d" % (local.hour, local.minute, local.day, local.month, local.year)  # noqa: UP031 - half an f-string's time

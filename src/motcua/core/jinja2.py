@@ -25,6 +25,7 @@ the page finds it.
 
 from __future__ import annotations
 
+import json
 from datetime import date as date_type
 from datetime import datetime
 from functools import lru_cache
@@ -37,7 +38,7 @@ from django.http import HttpRequest
 from django.template import TemplateDoesNotExist, defaultfilters
 from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.module_loading import import_string
@@ -55,7 +56,25 @@ GLOBALS = {
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """Django's ``{% url %}``. Positional forms are kept per process: Django resolves the pattern anew each
+    time (15–40 µs), and a back-office page asks for the same few addresses on every view."""
+    if kwargs:
+        return reverse(name, kwargs=kwargs)
+    try:
+        return _reverse(
+            settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), translation.get_language(), name, args
+        )
+    except TypeError:  # an argument that cannot be a key
+        return reverse(name, args=args or None)
+
+
+# Everything an address depends on is in the key: the URLconf (a test may swap it; a request may set its
+# own), the script prefix the server mounts the site under, the language (translated patterns).
+@lru_cache(maxsize=4096)
+def _reverse(
+    _root: str, _urlconf: str | None, _prefix: str, _language: str | None, name: str, args: tuple[Any, ...]
+) -> str:
+    return reverse(name, args=args or None)
 
 
 def date(value: datetime | date_type | None, format_string: str = "d/m/Y") -> str:
@@ -153,13 +172,44 @@ def environment(**options: Any) -> Environment:
     return env
 
 
+def _key_part(value: Any) -> str:
+    # Lazy translations, model choice values and the like: what the widget template prints of them.
+    return f"{type(value).__qualname__}:{value}"
+
+
+# Widgets drawn per process, by language, template and context (``FormRenderer.render``).
+_WIDGETS: dict[tuple[str | None, str, str], str] = {}
+_WIDGETS_KEPT = 4096
+
+
 class FormRenderer(BaseRenderer):
     """Form widgets drawn from Django's Jinja2 widget templates (the same HTML as its Django ones, in about
-    60 % of the time); the admin's own widgets exist only as Django templates and are drawn by Django's."""
+    60 % of the time); the admin's own widgets exist only as Django templates and are drawn by Django's.
+
+    A widget's HTML is a function of its context alone (name, value, attributes, choices: plain values) and
+    the language, and the dossier page draws a dozen of the same inputs on every view (its action forms):
+    the HTML is kept per process for each of them (up to ``_WIDGETS_KEPT``, then drawn anew), which costs a
+    JSON serialisation of the context instead of two or three template renderings."""
 
     def __init__(self) -> None:
         self._jinja2 = renderers.Jinja2()
         self._django = renderers.DjangoTemplates()
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        if request is not None or not template_name.startswith("django/forms/widgets/"):
+            return super().render(template_name, context, request)
+        try:
+            serialised = json.dumps(context, sort_keys=True, default=_key_part)
+        except (TypeError, ValueError):  # keys of mixed types, a cycle: drawn as it is
+            return super().render(template_name, context, request)
+        key = (translation.get_language(), template_name, serialised)
+        html = _WIDGETS.get(key)
+        if html is None:
+            html = super().render(template_name, context, request)
+            if len(_WIDGETS) >= _WIDGETS_KEPT:
+                _WIDGETS.clear()
+            _WIDGETS[key] = html
+        return html
 
     def get_template(self, template_name: str) -> Any:
         try:

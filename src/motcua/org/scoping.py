@@ -12,9 +12,9 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.aggregates import StringAgg
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 
 from motcua.accounts.models import User
 from motcua.core.compiled import CompiledQuery
@@ -113,31 +113,63 @@ _ROLES_OF: dict[str, frozenset[str]] = {
 }
 
 
-def roles_prime(user: User, rows: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+def roles_prime(
+    user: User, rows: Iterable[tuple[str, str]], subtrees: dict[str, tuple[int, ...]] | None = None
+) -> dict[str, list[tuple[str, str]]]:
     """Keep the user's (role, agency path) pairs on the user object for this request, when they were read
-    with the user (the API token's look-up reads them in the same query)."""
+    with the user (the session's and the API token's look-ups read them in the same query), with the ids
+    of the agencies under each path when they were read too (``roles_text``)."""
     rows = list(rows)
     cache = {cap: [(role, path) for role, path in rows if role in roles] for cap, roles in _ROLES_OF.items()}
     user._motcua_role_rows = rows  # type: ignore[attr-defined]
     user._motcua_role_cache = cache  # type: ignore[attr-defined]
+    user._motcua_subtrees = subtrees or {}  # type: ignore[attr-defined]
     return cache
 
 
-# How ``roles_text`` joins a user's roles into one value (agency paths are digits and slashes).
+# How ``roles_text`` joins a user's roles into one value (agency paths are digits and slashes):
+# ``role|path|id,id,…;role|path|…``.
 ROLE_PATH_SEPARATOR = "|"
 ROLES_SEPARATOR = ";"
+SUBTREE_SEPARATOR = ","
+
+
+def _subtree_text(path_ref: str) -> Subquery:
+    """The ids of the agencies under the outer query's ``path_ref`` (itself included), as one text."""
+    return Subquery(
+        Agency.objects.filter(path__startswith=OuterRef(path_ref))
+        .order_by()
+        # A constant to "group" by: one aggregate over the whole subtree (constants are not grouped on).
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(ids=StringAgg(Cast("id", CharField()), Value(SUBTREE_SEPARATOR)))
+        .values("ids")
+    )
 
 
 def roles_text(user_ref: str) -> Subquery:
     """A sub-select of the roles of the user whose key is the outer query's ``user_ref``, as one text
-    (``role|path;role|path``; None without roles): read with the user instead of a query of its own."""
+    (``role|path|ids;…``; None without roles): read with the user instead of a query of its own. ``ids``
+    are the agencies under the role's agency, which the lists and inboxes of every request filter on
+    (``agency_ids_for_any``); a global role's are not read (it sees everything)."""
     return Subquery(
         StaffRole.objects.filter(user_id=OuterRef(user_ref))
         .order_by()
         .values("user_id")
         .annotate(
             text=StringAgg(
-                Concat("role", Value(ROLE_PATH_SEPARATOR), "agency__path", output_field=CharField()),
+                Concat(
+                    "role",
+                    Value(ROLE_PATH_SEPARATOR),
+                    "agency__path",
+                    Value(ROLE_PATH_SEPARATOR),
+                    Case(
+                        When(role__in=GLOBAL_ROLES, then=Value("")),
+                        default=_subtree_text("agency__path"),
+                        output_field=CharField(),
+                    ),
+                    output_field=CharField(),
+                ),
                 Value(ROLES_SEPARATOR),
             )
         )
@@ -146,12 +178,23 @@ def roles_text(user_ref: str) -> Subquery:
 
 
 def roles_parse(text: str | None) -> list[tuple[str, str]]:
+    """The (role, agency path) pairs of a ``roles_text``."""
     pairs = []
     for item in (text or "").split(ROLES_SEPARATOR):
         if item:
-            role, _, path = item.partition(ROLE_PATH_SEPARATOR)
-            pairs.append((role, path))
+            role, _, rest = item.partition(ROLE_PATH_SEPARATOR)
+            pairs.append((role, rest.partition(ROLE_PATH_SEPARATOR)[0]))
     return pairs
+
+
+def subtrees_parse(text: str | None) -> dict[str, tuple[int, ...]]:
+    """The ids of the agencies under each agency path of a ``roles_text`` (global roles' left out)."""
+    subtrees: dict[str, tuple[int, ...]] = {}
+    for item in (text or "").split(ROLES_SEPARATOR):
+        path, _, ids = item.partition(ROLE_PATH_SEPARATOR)[2].partition(ROLE_PATH_SEPARATOR)
+        if ids:
+            subtrees[path] = tuple(int(pk) for pk in ids.split(SUBTREE_SEPARATOR))
+    return subtrees
 
 
 def is_global(user: AnyUser, capability: Capability) -> bool:
@@ -203,13 +246,17 @@ def _paths_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> list[st
 
 
 def agency_ids_for_any(user: AnyUser, capabilities: Iterable[Capability]) -> tuple[int, ...] | None:
-    """The sorted ids of ``agencies_for_any`` (None: every agency), read by one statement whose SQL is
-    built once per number of role paths: it runs on every list and inbox request."""
+    """The sorted ids of ``agencies_for_any`` (None: every agency): read with the user's roles when the
+    user was read with them (``roles_text``), else by one statement whose SQL is built once per number of
+    role paths: it runs on every list and inbox request."""
     paths = _paths_for_any(user, capabilities)
     if paths is None:
         return None
     if not paths:
         return ()
+    subtrees: dict[str, tuple[int, ...]] = getattr(user, "_motcua_subtrees", {})
+    if all(path in subtrees for path in paths):
+        return tuple(sorted({pk for path in paths for pk in subtrees[path]}))
     connection = connections[Agency.objects.db]
     sql = _AGENCIES_UNDER.get((connection.vendor, len(paths)))
     if sql is None:

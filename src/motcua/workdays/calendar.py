@@ -95,6 +95,12 @@ class _LibraryYear:
     weekend_workdays: frozenset[date]
 
 
+def library_years(*years: int) -> None:
+    """Learn the library's holidays of ``years`` now (a server process does before serving)."""
+    for year in years:
+        _library_year(year)
+
+
 @functools.cache
 def _library_year(year: int) -> _LibraryYear:
     # The library's data are static per process; building a year costs milliseconds, so cache it.
@@ -107,6 +113,15 @@ def _library_year(year: int) -> _LibraryYear:
 
 # Days whose office sessions a calendar keeps (a few years of days; then it starts again).
 _DAY_SESSIONS_KEPT = 2048
+
+
+_NO_TIME = timedelta()
+_ONE_DAY = timedelta(days=1)
+# ``_WEEKDAYS_IN_RUN[w][n]``: how many of ``n`` consecutive days (n < 7) starting on weekday ``w`` are
+# Monday to Friday.
+_WEEKDAYS_IN_RUN = tuple(
+    tuple(sum(1 for k in range(n) if (w + k) % 7 < 5) for n in range(7)) for w in range(7)
+)
 
 
 def _to_microseconds(delta: timedelta) -> int:
@@ -229,27 +244,34 @@ class WorkingCalendar:
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Office time inside ``[a, b)``; zero when ``b`` is not after ``a``."""
-        a, b = self._local(a), self._local(b)
-        total = timedelta()
+        return self._between(self._local(a), self._local(b))
+
+    def _between(self, a: datetime, b: datetime) -> timedelta:
+        """``working_time_between`` of two instants already in the calendar's time zone. (An inbox asks it
+        for every row: the checks and conversions were half of its time.)"""
         if b <= a:
-            return total
+            return _NO_TIME
+        total = _NO_TIME
         first, last = a.date(), b.date()
-        for day in {first, last}:
-            for start, end in self.office_sessions(day):
-                overlap = min(end, b) - max(start, a)
-                if overlap > timedelta():
+        for day in (first,) if first == last else (first, last):
+            sessions = self._day_sessions.get(day)
+            if sessions is None:
+                sessions = self.office_sessions(day)
+            for start, end in sessions:
+                overlap = (end if end < b else b) - (start if start > a else a)
+                if overlap > _NO_TIME:
                     total += overlap
         # A day strictly between the two is whole: a working day's length if it is worked. (Inboxes show
         # the time left or overdue for every row; building each day's sessions made that a day-by-day walk.)
-        if last - first > timedelta(days=1):
-            total += self._day_length * self._working_days_between(first + timedelta(days=1), last)
+        if (last - first).days > 1:
+            total += self._day_length * self._working_days_between(first + _ONE_DAY, last)
         return total
 
     def _working_days_between(self, first: date, end: date) -> int:
         """How many of the days in ``[first, end)`` are worked: Monday to Friday, corrected on the few days
         that an override, a holiday or a swapped Saturday changes (``is_working_day`` decides those)."""
         weeks, rest = divmod((end - first).days, 7)
-        count = weeks * 5 + sum(1 for n in range(rest) if (first + timedelta(days=n)).weekday() < 5)
+        count = weeks * 5 + _WEEKDAYS_IN_RUN[first.weekday()][rest]
         for year in range(first.year, end.year + 1):
             days, running = self._corrections(year)
             # ``running[i]`` sums the corrections of ``days[:i]``: two bisections give those in the range.
@@ -334,8 +356,8 @@ class WorkingCalendar:
         """Office time left until ``due``; negative (minus the office time since ``due``) when overdue."""
         now, due = self._local(now), self._local(due)
         if now <= due:
-            return self.working_time_between(now, due)
-        return -self.working_time_between(due, now)
+            return self._between(now, due)
+        return -self._between(due, now)
 
     # --- deadlines ------------------------------------------------------------------------------
 

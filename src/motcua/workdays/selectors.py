@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+import time
+from typing import Any, NamedTuple
 
 from django.conf import settings
 
@@ -35,10 +36,16 @@ _OVERRIDES = CompiledQuery(lambda: CalendarOverride.objects.order_by("date").val
 # holidays on first use (the ``holidays`` package, then the overrides): an inbox of 20 rows spent more time
 # on that than on the rows when every request built its own.
 _LAST: dict[tuple[object, ...], WorkingCalendar] = {}
+# When this process last read the overrides (``time.monotonic``), for ``shown_calendar``; None: re-read.
+_READ_AT: list[float | None] = [None]
+
+# How old the calendar of what a page shows may be (``shown_calendar``), in seconds.
+SHOWN_MAX_AGE = 60.0
 
 
 def working_calendar() -> WorkingCalendar:
-    """The calendar in force, with every override; one query, so an admin edit applies at once."""
+    """The calendar in force, with every override; one query, so an admin edit applies at once. Every
+    write that computes a date (a due date, a pause, a new date) reads it so."""
     overrides = tuple((row["date"], row["kind"]) for row in _OVERRIDES.rows())
     key = (overrides, tuple(settings.MOTCUA_OFFICE_HOURS), settings.MOTCUA_FORWARD_CUTOFF)
     calendar = _LAST.get(key)
@@ -48,7 +55,27 @@ def working_calendar() -> WorkingCalendar:
         calendar = _calendar(days_off, working_days)
         _LAST.clear()
         _LAST[key] = calendar
+    _READ_AT[0] = time.monotonic()
     return calendar
+
+
+def shown_calendar() -> WorkingCalendar:
+    """The calendar for what a page shows (the working time left in an inbox row or on a dossier page):
+    this process's last ``working_calendar``, read again when it is more than ``SHOWN_MAX_AGE`` seconds
+    old. An override saved or deleted in this process applies at once (``forget_calendar``); one saved
+    through another server process shows here within that time. Due dates themselves are computed by
+    writes, with ``working_calendar``; the query this spares was one of the six of every inbox page."""
+    read_at = _READ_AT[0]
+    if read_at is not None and _LAST and time.monotonic() - read_at <= SHOWN_MAX_AGE:
+        key, calendar = next(iter(_LAST.items()))
+        if key[1:] == (tuple(settings.MOTCUA_OFFICE_HOURS), settings.MOTCUA_FORWARD_CUTOFF):
+            return calendar
+    return working_calendar()
+
+
+def forget_calendar(**_signal: Any) -> None:
+    """Make the next ``shown_calendar`` read the overrides (connected to their saves and deletes)."""
+    _READ_AT[0] = None
 
 
 def library_calendar() -> WorkingCalendar:

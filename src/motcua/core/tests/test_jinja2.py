@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template import defaultfilters, engines
 from django.test import RequestFactory
+from django.urls import NoReverseMatch
 from django.utils import translation
 
 
@@ -40,6 +41,23 @@ def test_filters_urls_and_missing_values() -> None:
     assert render("[{{ missing.attr.deeper }}]") == "[]"
 
 
+def test_addresses_follow_the_script_prefix_and_the_urlconf() -> None:
+    from django.test.utils import override_settings
+    from django.urls import clear_script_prefix, set_script_prefix
+
+    source = '{{ url("backoffice:dossier", "A-1") }}|{{ url("backoffice:inbox") }}'
+    assert render(source) == "/mot-cua/ho-so/A-1/|/mot-cua/ho-so/"
+    # A site mounted under a prefix, then a URLconf without the back office: no address kept from before.
+    set_script_prefix("/tinh/")
+    try:
+        assert render(source) == "/tinh/mot-cua/ho-so/A-1/|/tinh/mot-cua/ho-so/"
+    finally:
+        clear_script_prefix()
+    with override_settings(ROOT_URLCONF="motcua.core.tests.urls_empty"), pytest.raises(NoReverseMatch):
+        render(source)
+    assert render('{{ url("backoffice:dossier", code=c) }}', c="B 2") == "/mot-cua/ho-so/B%202/"
+
+
 def test_printing_a_method_is_an_error_outside_production() -> None:
     class Row:
         def label(self) -> str:
@@ -64,3 +82,34 @@ def test_one_csrf_token_per_page_and_it_is_accepted() -> None:
         return HttpResponse()
 
     assert CsrfViewMiddleware(view).process_view(post, view, (), {}) is None
+
+
+def test_widgets_are_kept_per_context_and_language() -> None:
+    from django import forms
+    from django.forms import renderers
+
+    from motcua.core import jinja2 as motcua_jinja2
+
+    class Sample(forms.Form):
+        reason = forms.CharField(
+            widget=forms.Textarea(attrs={"placeholder": translation.gettext_lazy("Reason")})
+        )
+        kind = forms.ChoiceField(choices=[("a", "A & B"), ("b", "<b>")])
+        version = forms.IntegerField(widget=forms.HiddenInput, initial=3)
+        upload = forms.FileField(required=False)
+
+    ours, django_jinja2 = motcua_jinja2.FormRenderer(), renderers.Jinja2()
+    motcua_jinja2._WIDGETS.clear()
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for data in (None, {"reason": "<script>", "kind": "b", "version": "4"}, {"reason": "khác"}):
+                form = Sample(data)
+                expected = [str(field.as_widget()) for field in Sample(data, renderer=django_jinja2)]
+                form.renderer = ours
+                assert [str(field.as_widget()) for field in form] == expected  # drawn, then kept
+                assert [str(field.as_widget()) for field in form] == expected  # read back
+    # One entry per distinct widget context and language (the empty file input is the same in all three
+    # forms: 10 of the 12 widgets drawn per language); the user's text is escaped in what is kept.
+    assert len(motcua_jinja2._WIDGETS) == 2 * 10
+    assert any("&lt;script&gt;" in html for html in motcua_jinja2._WIDGETS.values())
+    assert any('placeholder="Lý do"' in html for html in motcua_jinja2._WIDGETS.values())

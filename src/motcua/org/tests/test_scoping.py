@@ -6,10 +6,21 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from pytest_django import DjangoAssertNumQueries
 
+from motcua.accounts.backends import _USER, user_from_row
 from motcua.accounts.models import User
 from motcua.org.models import Agency, AgencyKind, Role, ServiceCenter
-from motcua.org.scoping import MATRIX, Capability, agencies_for, agencies_for_any, agency_ids_for_any, can
+from motcua.org.scoping import (
+    MATRIX,
+    Capability,
+    agencies_for,
+    agencies_for_any,
+    agency_ids_for_any,
+    can,
+    roles_parse,
+    subtrees_parse,
+)
 from motcua.org.services import agency_save
 from tests.fixtures import make_agency, staff
 
@@ -60,7 +71,9 @@ def test_roles_in_several_agencies(org: dict[str, Agency]) -> None:
 
 @pytest.mark.parametrize("capabilities", [(C.DOSSIER_PROCESS,), (C.DOSSIER_RECEIVE, C.MONITOR), tuple(C)])
 def test_agency_ids_equal_the_agencies_queryset(
-    org: dict[str, Agency], capabilities: tuple[Capability, ...]
+    org: dict[str, Agency],
+    capabilities: tuple[Capability, ...],
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     from django.contrib.auth.models import AnonymousUser
 
@@ -79,6 +92,28 @@ def test_agency_ids_equal_the_agencies_queryset(
     assert agency_ids_for_any(users[0], (C.DOSSIER_PROCESS,)) == tuple(
         sorted([org["justice"].pk, org["justice_div"].pk])
     )
+    # A user read as a request reads one (with the roles and the agencies under them): the same ids, and
+    # no query of their own.
+    for user in users[:5]:
+        row = _USER.first(pk=user.pk)
+        assert row is not None
+        read = user_from_row(row)
+        expected = agency_ids_for_any(user, capabilities)
+        with django_assert_num_queries(0):
+            assert agency_ids_for_any(read, capabilities) == expected, (user, capabilities)
+
+
+def test_roles_text_reads_the_agencies_under_each_role(org: dict[str, Agency]) -> None:
+    user = staff("two", (org["justice"], Role.SPECIALIST), (org["ubnd"], Role.PROVINCIAL_SUPERVISOR))
+    row = _USER.first(pk=user.pk)
+    assert row is not None
+    assert sorted(roles_parse(row["roles"])) == sorted(
+        [(Role.SPECIALIST.value, org["justice"].path), (Role.PROVINCIAL_SUPERVISOR.value, org["ubnd"].path)]
+    )
+    # The global role's subtree (every agency) is not read.
+    assert {path: sorted(ids) for path, ids in subtrees_parse(row["roles"]).items()} == {
+        org["justice"].path: sorted([org["justice"].pk, org["justice_div"].pk])
+    }
 
 
 def test_inactive_anonymous_and_superuser(org: dict[str, Agency]) -> None:

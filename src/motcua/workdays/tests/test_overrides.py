@@ -13,8 +13,9 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from motcua.workdays import selectors
 from motcua.workdays.models import CalendarOverride
-from motcua.workdays.selectors import calendar_days, working_calendar
+from motcua.workdays.selectors import calendar_days, shown_calendar, working_calendar
 from motcua.workdays.services import override_remove, override_set
 
 from .support import vn
@@ -99,6 +100,31 @@ def test_working_calendar_uses_one_query_and_sees_edits_at_once(
     assert not calendar.is_working_day(date(2026, 3, 4))
     override_remove(date(2026, 3, 4))
     assert working_calendar().is_working_day(date(2026, 3, 4))
+
+
+@pytest.mark.django_db
+def test_shown_calendar_is_reused_for_a_while_and_forgotten_after_an_edit(
+    django_assert_num_queries: DjangoAssertNumQueries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    friday = date(2026, 3, 13)
+    with django_assert_num_queries(1):
+        assert shown_calendar().is_working_day(friday)
+    with django_assert_num_queries(0):
+        assert shown_calendar().is_working_day(friday)
+    # An edit through the services (or the admin) in this process applies to the next page at once.
+    override_set(friday, "day_off", "Provincial day off")
+    with django_assert_num_queries(1):
+        assert not shown_calendar().is_working_day(friday)
+    # A change this process was not told of (another server process's) shows once the calendar is old.
+    CalendarOverride.objects.filter(date=friday).update(kind="working_day")
+    assert not shown_calendar().is_working_day(friday)
+    clock = selectors.time.monotonic() + selectors.SHOWN_MAX_AGE + 1
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock)
+    with django_assert_num_queries(1):
+        assert shown_calendar().is_working_day(friday)
+    # Writes always read the overrides.
+    CalendarOverride.objects.filter(date=friday).update(kind="day_off")
+    assert not working_calendar().is_working_day(friday)
 
 
 @pytest.mark.django_db
