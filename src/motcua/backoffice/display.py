@@ -27,17 +27,12 @@ class TimeLeft(NamedTuple):
     at_risk: bool = False  # less than MOTCUA_AT_RISK_WORKING_DAYS left
 
 
-def working_duration_text(delta: timedelta, day_length: timedelta) -> str:
-    """``11 h`` of office time with 8-hour days → "1 working day 3 hours" (rounded down to the minute)."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    day_minutes = max(1, int(day_length.total_seconds() // 60))
-    return _duration_text(get_language(), minutes, day_minutes)
-
-
 # Texts per language and number of minutes: an inbox shows one for every row, each made of two or three
 # translations (the catalog look-ups were most of a row's time); durations of days repeat all day long.
 @lru_cache(maxsize=8192)
 def _duration_text(language: str | None, minutes: int, day_minutes: int) -> str:
+    """``minutes`` of office time with days of ``day_minutes`` → "1 working day 3 hours" (no minutes once
+    there are days)."""
     days, rest = divmod(minutes, day_minutes)
     hours, mins = divmod(rest, 60)
     parts: list[str] = []

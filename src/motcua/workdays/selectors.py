@@ -43,11 +43,16 @@ _READ_AT: list[float | None] = [None]
 SHOWN_MAX_AGE = 60.0
 
 
+def _settings_key() -> tuple[object, ...]:
+    # What a calendar is built from besides the overrides (a test's override_settings changes them).
+    return (tuple(settings.MOTCUA_OFFICE_HOURS), settings.MOTCUA_FORWARD_CUTOFF)
+
+
 def working_calendar() -> WorkingCalendar:
     """The calendar in force, with every override; one query, so an admin edit applies at once. Every
     write that computes a date (a due date, a pause, a new date) reads it so."""
     overrides = tuple((row["date"], row["kind"]) for row in _OVERRIDES.rows())
-    key = (overrides, tuple(settings.MOTCUA_OFFICE_HOURS), settings.MOTCUA_FORWARD_CUTOFF)
+    key = (overrides, *_settings_key())
     calendar = _LAST.get(key)
     if calendar is None:
         days_off = {day for day, kind in overrides if kind != CalendarOverride.Kind.WORKING_DAY}
@@ -68,7 +73,7 @@ def shown_calendar() -> WorkingCalendar:
     read_at = _READ_AT[0]
     if read_at is not None and _LAST and time.monotonic() - read_at <= SHOWN_MAX_AGE:
         key, calendar = next(iter(_LAST.items()))
-        if key[1:] == (tuple(settings.MOTCUA_OFFICE_HOURS), settings.MOTCUA_FORWARD_CUTOFF):
+        if key[1:] == _settings_key():
             return calendar
     return working_calendar()
 
