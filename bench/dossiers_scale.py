@@ -426,6 +426,51 @@ def drive_wrk(scenario: Scenario, clients: int, seconds: float) -> dict[str, flo
     }
 
 
+def _process_tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        children = subprocess.run(
+            ["pgrep", "-P", str(current)], capture_output=True, text=True
+        ).stdout.split()
+        todo.extend(int(child) for child in children)
+    return found
+
+
+def cpu_times(server_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds (user + system) used so far by each process of the server and by each PostgreSQL
+    backend connected to the bench database: per request, they tell the server's work from PostgreSQL's
+    and from the waits. They still move with the VM's speed (by up to a third between runs here)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    backends = subprocess.run(["pgrep", "-f", f"postgres: .* {PG_NAME} "], capture_output=True, text=True)
+    groups = {"server": _process_tree(server_pid), "postgres": [int(p) for p in backends.stdout.split()]}
+    return {
+        name: {pid: seconds for pid in pids if (seconds := used(pid)) is not None}
+        for name, pids in groups.items()
+    }
+
+
+def cpu_per_request(
+    before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], requests: int
+) -> dict[str, float]:
+    """Milliseconds of CPU per request for the server and for PostgreSQL between two ``cpu_times``."""
+    return {
+        name: sum(seconds - before[name].get(pid, 0.0) for pid, seconds in after[name].items())
+        * 1000
+        / max(1, requests)
+        for name in after
+    }
+
+
 def _spin(n: int) -> int:
     return sum(i * i % 7 for i in range(n))
 
@@ -549,7 +594,10 @@ def main() -> None:
             f"\n{args.clients} clients ({args.driver}), {args.seconds:.0f} s per scenario, gunicorn {args.workers} "
             f"workers, PostgreSQL, {args.dossiers:,} dossiers"
         )
-        print(f"{'scenario':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(
+            f"{'scenario':<42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+            f"{'CPU ms/req: server':>19} {'PostgreSQL':>10}"
+        )
 
         def run(scenario: Scenario, seconds: float) -> dict[str, float]:
             if args.driver == "wrk":
@@ -565,23 +613,29 @@ def main() -> None:
                 # Unmeasured warm-up: a worker's first requests of a kind load templates, calendars and
                 # prepare statements (the first takes ≈0.5 s); production workers live for days.
                 run(scenario, args.warmup)
+                before = cpu_times(server.pid)
                 result = run(scenario, args.seconds)
+                requests = int(result.get("requests", result["rps"] * args.seconds))
+                cpu = cpu_per_request(before, cpu_times(server.pid), requests)
+                result.update(cpu_server=cpu["server"], cpu_postgres=cpu["postgres"])
                 results[scenario.label].append(result)
                 print(
                     f"{scenario.label:<42} {result['rps']:8.1f} {result['p50']:8.1f} {result['p95']:8.1f} "
-                    f"{result['p99']:8.1f} {int(result['errors']):7d}",
+                    f"{result['p99']:8.1f} {int(result['errors']):7d} {cpu['server']:19.2f} {cpu['postgres']:10.2f}",
                     flush=True,
                 )
         if args.repeat > 1:
             print(f"\nmedian of {args.repeat} rounds (p95 range)")
             for label, runs in results.items():
                 median = {
-                    key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p95", "p99")
+                    key: statistics.median(r[key] for r in runs)
+                    for key in ("rps", "p50", "p95", "p99", "cpu_server", "cpu_postgres")
                 }
                 low, high = min(r["p95"] for r in runs), max(r["p95"] for r in runs)
                 print(
                     f"{label:<42} {median['rps']:8.1f} {median['p50']:8.1f} {median['p95']:8.1f} "
-                    f"{median['p99']:8.1f}   ({low:.1f}–{high:.1f})"
+                    f"{median['p99']:8.1f}   ({low:.1f}–{high:.1f})  CPU ms/req {median['cpu_server']:.2f} + "
+                    f"{median['cpu_postgres']:.2f}"
                 )
         print(f"worker resident memory (largest): {rss_mb(server.pid):.0f} MB")
     finally:

@@ -23,15 +23,18 @@ def empty_cache() -> Any:
     from django.core.cache import cache
 
     from motcua.accounts.sessions import forget_session_user
+    from motcua.backoffice.menu import forget_receiving_units
     from motcua.workdays.selectors import forget_calendar
 
     cache.clear()
     forget_session_user()
     forget_calendar()
+    forget_receiving_units()
     yield
     cache.clear()
     forget_session_user()
     forget_calendar()
+    forget_receiving_units()
 
 
 @pytest.fixture

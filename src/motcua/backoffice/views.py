@@ -34,7 +34,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
-from motcua.audit.services import access_record
+from motcua.audit.services import access_record, access_recorded
 from motcua.catalog.eforms import eform_display, eform_parse, eform_prefill, eform_render, eform_validate
 from motcua.catalog.models import Component, ProcedureVersion, Result
 from motcua.catalog.selectors import ProcedureFilters, published_versions
@@ -200,8 +200,19 @@ def _communes(province: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Who: any logged-in user; officers land on their inbox."""
-    return redirect("backoffice:inbox")
+    """Who: any logged-in user. Officers who see dossiers land on their inbox; others on the first page
+    their roles open (digitisation for a catalog manager, the administration for staff); an account with
+    none of them gets 403."""
+    from .menu import menu_rights
+
+    rights = menu_rights(request.user)
+    if rights["may_see_dossiers"]:
+        return redirect("backoffice:inbox")
+    if rights["may_digitise"]:
+        return redirect("digitisation:batches")
+    if getattr(request.user, "is_staff", False):
+        return redirect("admin:index")
+    raise PermissionDenied
 
 
 # --- reception -----------------------------------------------------------------------------------
@@ -713,8 +724,6 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     """
     user = _officer(request)
     dossier = _visible_dossier(user, code, PAGE_RELATED, flags=request.method == "GET")
-    if request.method == "GET":
-        access_record(request, channel="web", action="view", object_type="dossier", object_ref=dossier.code)
     failed_action = ""
     action_errors: list[str] = []
     status = 200
@@ -803,7 +812,13 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         "actions": {name: slug for name, (slug, _cls) in ACTION_FORMS.items()},
         "fees": dossier_fees(request, dossier, fee_lines_read(dossier)),
     }
-    return render(request, "backoffice/dossier.html", context, status=status)
+    if request.method != "GET":
+        return render(request, "backoffice/dossier.html", context, status=status)
+    # The view of the applicant's data is recorded while the page renders; the page leaves once it is on disk.
+    with access_recorded(
+        request, channel="web", action="view", object_type="dossier", object_ref=dossier.code
+    ):
+        return render(request, "backoffice/dossier.html", context, status=status)
 
 
 # --- files and slips ----------------------------------------------------------------------------

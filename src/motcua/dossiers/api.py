@@ -23,6 +23,7 @@ from motcua.accounts.tokens import token_user
 from motcua.audit.services import access_record
 from motcua.catalog.models import Procedure, Result
 from motcua.core.compiled import CompiledQuery, nested_rows
+from motcua.geo.models import AdministrativeUnit
 from motcua.org.models import Agency
 from motcua.workflow.engine import available_actions, process_act
 
@@ -333,13 +334,32 @@ def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     return answer
 
 
+# A receipt's look-ups by code, compiled once per process (``core.compiled``), in the models' own ordering as
+# ``first()`` reads them.
+_UNIT_BY_CODE = CompiledQuery(
+    lambda code: Agency.objects.filter(code=code).select_related("admin_unit")[:1],
+    code="\x00unit",
+)
+_PROCEDURE_OF = CompiledQuery(
+    lambda national_code, province_id: Procedure.objects.filter(
+        national_code=national_code, province_id=province_id
+    ).select_related("current_version")[:1],
+    national_code="\x00procedure",
+    province_id=-7_500_000_001,
+)
+_COMMUNE_BY_CODE = CompiledQuery(
+    lambda code: AdministrativeUnit.objects.filter(code=code, parent__isnull=False)[:1],
+    code="\x00commune",
+)
+
+
 @router.post(
     "/dossiers",
     response={201: DossierDetail, 422: ValidationProblem},
     summary="Receive a dossier from a channel",
 )
 def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
-    unit = Agency.objects.filter(code=payload.receiving_unit).select_related("admin_unit").first()
+    unit = _UNIT_BY_CODE.object(code=payload.receiving_unit)
     if unit is None:
         return Status(
             422,
@@ -349,11 +369,7 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
             },
         )
     province = unit.admin_unit if unit.admin_unit.parent_id is None else unit.admin_unit.parent
-    procedure = (
-        Procedure.objects.filter(national_code=payload.procedure, province=province)
-        .select_related("current_version")
-        .first()
-    )
+    procedure = _PROCEDURE_OF.object(national_code=payload.procedure, province_id=province.pk)
     if procedure is None or procedure.current_version is None:
         return Status(
             422,
@@ -378,11 +394,7 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Any:
     applicant = payload.applicant.dict()
     commune_code = applicant.pop("commune")
     if commune_code:
-        from motcua.geo.models import AdministrativeUnit
-
-        applicant["commune"] = AdministrativeUnit.objects.filter(
-            code=commune_code, parent__isnull=False
-        ).first()
+        applicant["commune"] = _COMMUNE_BY_CODE.object(code=commune_code)
         if applicant["commune"] is None:
             return Status(422, {"detail": [f"unknown commune {commune_code}"], "codes": ["commune"]})
     version = procedure.current_version

@@ -30,6 +30,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +45,8 @@ from motcua.org.scoping import AnyUser
 from motcua.workdays.calendar import DeadlineUnit, WorkingCalendar
 from motcua.workdays.selectors import working_calendar
 
-from .models import Action, ActionKind, ProcessDefinition, Step, StepInstance, StepUnit
-from .selectors import active_definition_for, holds_role
+from .models import Action, ActionKind, DefinitionStatus, ProcessDefinition, Step, StepInstance, StepUnit
+from .selectors import active_definition_for, holds_role, most_specific
 
 # What an officer's move is called in the dossier's history.
 EVENT_ACTIONS: dict[str, str] = {
@@ -256,15 +257,42 @@ class ProcessPlan:
     start: Step
 
 
+# What ``active_definition_for(procedure, agency, level, rows=False)`` reads for an agency with a level, and
+# the start step: compiled once per process (every receipt reads them; see ``core.compiled``).
+_PLAN_MARK = -7_400_000_001
+_DEFINITIONS_FOR = CompiledQuery(
+    lambda procedure_id, agency_id, level_id: ProcessDefinition.objects.filter(
+        Q(agency__isnull=True) | Q(agency_id=agency_id),
+        Q(level__isnull=True) | Q(level_id=level_id),
+        procedure_id=procedure_id,
+        status=DefinitionStatus.ACTIVE,
+    ),
+    procedure_id=_PLAN_MARK,
+    agency_id=_PLAN_MARK - 1,
+    level_id=_PLAN_MARK - 2,
+)
+_START_OF = CompiledQuery(
+    lambda definition_id: Step.objects.filter(definition_id=definition_id, is_start=True).order_by("id")[:1],
+    definition_id=_PLAN_MARK,
+)
+
+
 def process_plan(procedure: Procedure, competent: Agency) -> ProcessPlan | None:
     """The active process for a dossier of ``procedure`` settled by ``competent`` (at that agency's level)
     and its start step; None when none applies. Reads only: ``dossier_receive`` calls it before its
     transaction, so that the code counter's row lock is not held while the definition is read."""
-    definition = active_definition_for(procedure, agency=competent, level=competent.level, rows=False)
+    if competent.level_id is None:
+        definition = active_definition_for(procedure, agency=competent, level=None, rows=False)
+    else:
+        definition = most_specific(
+            _DEFINITIONS_FOR.objects(
+                procedure_id=procedure.pk, agency_id=competent.pk, level_id=competent.level_id
+            )
+        )
     if definition is None:
         return None
     # Only the start step is needed to open the process (two queries, not the three of every row).
-    start = Step.objects.filter(definition=definition, is_start=True).order_by("id").first()
+    start = _START_OF.object(definition_id=definition.pk)
     if start is None:
         # Activation guarantees exactly one start step; a definition without one cannot be followed.
         return None

@@ -49,7 +49,12 @@ def active_definition_for(
     active = ProcessDefinition.objects.filter(
         agency_match, level_match, procedure=procedure, status=DefinitionStatus.ACTIVE
     )
-    candidates = list(with_rows(active) if rows else active)
+    return most_specific(list(with_rows(active) if rows else active))
+
+
+def most_specific(candidates: list[ProcessDefinition]) -> ProcessDefinition | None:
+    """Of the active definitions that apply, the one for the agency before the generic one, then the one
+    for the level."""
     if not candidates:
         return None
     return max(candidates, key=lambda d: (d.agency_id is not None, d.level_id is not None))

@@ -268,3 +268,30 @@ def test_apology_and_withdrawal_through_the_api(
         f"/api/v1/dossiers/{code}/withdraw", {}, content_type="application/json", headers=headers
     )
     assert again.status_code == 422 and again.json()["codes"] == ["closed"]
+
+
+def test_receipt_look_ups_equal_their_querysets(catalog: Any, org: dict[str, Agency]) -> None:
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.api import _COMMUNE_BY_CODE, _PROCEDURE_OF, _UNIT_BY_CODE
+    from motcua.geo.models import AdministrativeUnit
+
+    for code in [*Agency.objects.values_list("code", flat=True), "no-such-unit"]:
+        unit = Agency.objects.filter(code=code).select_related("admin_unit").first()
+        found_unit = _UNIT_BY_CODE.object(code=code)
+        assert found_unit == unit
+        assert unit is None or (found_unit is not None and found_unit.admin_unit == unit.admin_unit)
+    procedures = list(Procedure.objects.all())
+    assert procedures
+    for procedure in procedures:
+        for national_code in (procedure.national_code, "0.000000"):
+            same = (
+                Procedure.objects.filter(national_code=national_code, province_id=procedure.province_id)
+                .select_related("current_version")
+                .first()
+            )
+            found = _PROCEDURE_OF.object(national_code=national_code, province_id=procedure.province_id)
+            assert found == same
+            assert same is None or (found is not None and found.current_version == same.current_version)
+    for code in [*AdministrativeUnit.objects.values_list("code", flat=True), "99999"]:
+        commune = AdministrativeUnit.objects.filter(code=code, parent__isnull=False).first()
+        assert _COMMUNE_BY_CODE.object(code=code) == commune

@@ -314,3 +314,39 @@ def test_a_dossier_from_the_national_portal_keeps_its_own_declaration(
     kwargs["channel"] = "national_portal"
     dossier = dossier_receive(**kwargs)
     assert dossier.form_data == {"child_name": "Nguyễn Văn Bình"}
+
+
+def test_compiled_routing_reads_equal_their_querysets(catalog: Any, org: dict[str, Agency]) -> None:
+    from motcua.catalog.models import Component, ProcedureLevel
+    from motcua.dossiers.services import _COMMITTEE_OF, _COMPONENTS_OF, _LEVELS_OF
+    from motcua.geo.models import AdministrativeUnit
+    from motcua.org.models import AgencyKind
+
+    def related(level: ProcedureLevel) -> tuple[Any, ...]:
+        agencies = (level.implementing_agency, level.competent_agency)
+        return (level.pk, level.level, *agencies, *[a.level if a else None for a in agencies])
+
+    versions = list(ProcedureVersion.objects.all())
+    assert versions
+    for version in [*versions, ProcedureVersion(pk=0)]:
+        expected = ProcedureLevel.objects.filter(version=version).select_related(
+            "level", "implementing_agency__level", "competent_agency__level"
+        )
+        assert [related(pl) for pl in _LEVELS_OF.objects(version_id=version.pk)] == [
+            related(pl) for pl in expected
+        ]
+        assert _COMPONENTS_OF.objects(version_id=version.pk) == list(
+            Component.objects.filter(version=version)
+        )
+    units = list(AdministrativeUnit.objects.all())
+    assert any(_COMMITTEE_OF.object(admin_unit_id=u.pk) for u in units)
+    for unit in units:
+        committee = (
+            Agency.objects.filter(kind=AgencyKind.COMMUNE_COMMITTEE, admin_unit=unit, is_active=True)
+            .select_related("level")
+            .order_by("pk")
+            .first()
+        )
+        found = _COMMITTEE_OF.object(admin_unit_id=unit.pk)
+        assert found == committee
+        assert committee is None or (found is not None and found.level == committee.level)

@@ -139,3 +139,40 @@ def test_most_specific_active_definition_wins(catalog: Any, org: dict[str, Agenc
     both.status = DefinitionStatus.RETIRED
     both.save()
     assert active_definition_for(proc, agency=org["commune"], level=commune) == by_agency
+
+
+def test_process_plan_reads_what_the_selector_and_the_step_query_give(
+    catalog: Any, org: dict[str, Agency]
+) -> None:
+    from ..engine import process_plan
+
+    proc = procedure()
+    commune = Level.objects.get(code="commune")
+    # Agencies with a level take the compiled read; any without one, the selector itself.
+    agencies = list(Agency.objects.select_related("level").order_by("pk"))
+
+    def check() -> None:
+        for agency in agencies:
+            expected = active_definition_for(proc, agency=agency, level=agency.level, rows=False)
+            plan = process_plan(proc, agency)
+            if expected is None:
+                assert plan is None
+                continue
+            assert plan is not None and plan.definition == expected
+            assert (
+                plan.start == Step.objects.filter(definition=expected, is_start=True).order_by("id").first()
+            )
+
+    check()  # no definition at all
+    generic = definition_default_create(proc)
+    check()
+    definition_default_create(proc, level=commune)
+    check()
+    both = definition_default_create(proc, agency=org["commune"], level=commune)
+    definition_default_create(proc, agency=org["commune"])
+    check()
+    both.status = DefinitionStatus.RETIRED
+    both.save()
+    generic.status = DefinitionStatus.RETIRED
+    generic.save()
+    check()
