@@ -10,6 +10,7 @@ from django.db import DatabaseError, connections
 from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
+from psycopg import pq
 
 from motcua.core.ratelimit import client_ip
 
@@ -29,9 +30,17 @@ def _insert_sql(vendor_quote: Any) -> str:
     return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_FIELDS))})"
 
 
-def _values(
-    request: HttpRequest, *, channel: str, action: str, object_type: str, object_ref: str, detail: str
-) -> dict[str, Any]:
+def _statement(
+    connection: Any,
+    request: HttpRequest,
+    *,
+    channel: str,
+    action: str,
+    object_type: str,
+    object_ref: str,
+    detail: str,
+) -> tuple[str, list[Any]]:
+    """The INSERT of one record of ``request``'s user and address, with its values prepared for the database."""
     user = getattr(request, "user", None)
     ip = client_ip(request)
     values = {
@@ -44,20 +53,26 @@ def _values(
         "object_ref": object_ref[:80],
         "detail": detail[:255],
     }
-    return values
+    params = [field.get_db_prep_save(values[field.name], connection) for field in _FIELDS]
+    return _insert_sql(connection.ops.quote_name), params
 
 
 def access_record(
     request: HttpRequest, *, channel: str, action: str, object_type: str, object_ref: str, detail: str = ""
 ) -> None:
     """Append who read what, from where, now (in the caller's transaction, if any)."""
-    values = _values(
-        request, channel=channel, action=action, object_type=object_type, object_ref=object_ref, detail=detail
-    )
     connection = connections[AccessLog.objects.db]
-    params = [field.get_db_prep_save(values[field.name], connection) for field in _FIELDS]
+    sql, params = _statement(
+        connection,
+        request,
+        channel=channel,
+        action=action,
+        object_type=object_type,
+        object_ref=object_ref,
+        detail=detail,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.ops.quote_name), params)
+        cursor.execute(sql, params)
 
 
 @contextmanager
@@ -75,17 +90,27 @@ def access_recorded(
     used for two statements at once. Inside a transaction, or on another database, the record is written
     at once, exactly as ``access_record`` does.
     """
-    values = _values(
-        request, channel=channel, action=action, object_type=object_type, object_ref=object_ref, detail=detail
-    )
     connection = connections[AccessLog.objects.db]
-    params = [field.get_db_prep_save(values[field.name], connection) for field in _FIELDS]
-    sql = _insert_sql(connection.ops.quote_name)
     if connection.vendor != "postgresql" or connection.in_atomic_block or not connection.get_autocommit():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        access_record(
+            request,
+            channel=channel,
+            action=action,
+            object_type=object_type,
+            object_ref=object_ref,
+            detail=detail,
+        )
         yield
         return
+    sql, params = _statement(
+        connection,
+        request,
+        channel=channel,
+        action=action,
+        object_type=object_type,
+        object_ref=object_ref,
+        detail=detail,
+    )
     pending = _PendingRecord(connection, sql, params)
     connection.execute_wrappers.append(pending.before_query)
     try:
@@ -104,8 +129,6 @@ class _PendingRecord:
     """
 
     def __init__(self, connection: Any, sql: str, params: list[Any]) -> None:
-        from psycopg import pq
-
         self.connection = connection
         self.sql = sql
         self.started = time.perf_counter()
@@ -133,8 +156,6 @@ class _PendingRecord:
         if self.done:
             return
         self.done = True
-        from psycopg import pq
-
         pgconn = self.pgconn
         error = ""
         with self.connection.wrap_database_errors:

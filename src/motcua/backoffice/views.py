@@ -134,6 +134,7 @@ from .inbox import (
     tab_due_condition,
     tab_statuses,
 )
+from .menu import menu_rights
 from .page_reads import (
     attachments_of,
     components_of,
@@ -203,8 +204,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Who: any logged-in user. Officers who see dossiers land on their inbox; others on the first page
     their roles open (digitisation for a catalog manager, the administration for staff); an account with
     none of them gets 403."""
-    from .menu import menu_rights
-
     rights = menu_rights(request.user)
     if rights["may_see_dossiers"]:
         return redirect("backoffice:inbox")
