@@ -142,9 +142,10 @@ def main() -> None:
         wall, sql = statistics.median(walls) * 1000, statistics.median(sqls) * 1000
         print(f"{label:<24} {max(counts):8d} {wall:8.1f} {sql:8.1f} {wall - sql:10.1f}", flush=True)
         if profiler:
-            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
-                int(os.environ.get("BENCH_LINES", "45"))
-            )
+            stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
+            stats.print_stats(int(os.environ.get("BENCH_LINES", "45")))
+            if os.environ.get("BENCH_CALLERS"):  # who calls the functions matching this text
+                stats.print_callers(os.environ["BENCH_CALLERS"])
 
 
 if __name__ == "__main__":

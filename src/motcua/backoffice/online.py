@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
+from motcua.accounts.selectors import active_user
 from motcua.audit.services import access_record
 from motcua.catalog.eforms import eform_display
 from motcua.core.files import stored_file_response
@@ -30,8 +31,8 @@ PAGE_SIZE = 30
 
 
 def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active or user.is_applicant:
+    user = active_user(request)
+    if user.is_applicant:
         raise PermissionDenied
     return user
 

@@ -34,6 +34,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.models import User
+from motcua.accounts.selectors import active_user
 from motcua.audit.services import access_record, access_recorded
 from motcua.catalog.eforms import eform_display, eform_parse, eform_prefill, eform_render, eform_validate
 from motcua.catalog.models import Component, ProcedureVersion, Result
@@ -156,10 +157,7 @@ ACT_CAPABILITIES = (Capability.DOSSIER_PROCESS, Capability.DOSSIER_REVIEW)
 
 
 def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active:
-        raise PermissionDenied
-    return user
+    return active_user(request)
 
 
 def _may_view_dossiers(user: User) -> bool:

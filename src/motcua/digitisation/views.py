@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.models import User
+from motcua.accounts.selectors import active_user
 from motcua.audit.services import access_record
 from motcua.core.files import stored_file_response
 from motcua.dossiers.models import Dossier
@@ -31,10 +32,7 @@ from .selectors import stored_search, text_search
 
 
 def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active:
-        raise PermissionDenied
-    return user
+    return active_user(request)
 
 
 def _dossier(user: User, code: str) -> Dossier:

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.models import User
+from motcua.accounts.selectors import active_user
 from motcua.dossiers.selectors import VIEW_CAPABILITIES, dossiers_visible_to
 from motcua.org.scoping import can
 
@@ -115,10 +116,7 @@ def receipt_verify(request: HttpRequest, token: UUID) -> HttpResponse:
 
 
 def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active:
-        raise PermissionDenied
-    return user
+    return active_user(request)
 
 
 @login_required

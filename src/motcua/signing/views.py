@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from motcua.accounts.models import User
+from motcua.accounts.selectors import active_user
 from motcua.core.ratelimit import client_ip, rate_limited
 from motcua.dossiers.models import ResultDocument
 from motcua.dossiers.results import problem_label
@@ -32,8 +33,8 @@ VERIFY_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _officer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not user.is_active or not can(user, Capability.RESULT_SIGN, None):
+    user = active_user(request)
+    if not can(user, Capability.RESULT_SIGN, None):
         raise PermissionDenied
     return user
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -104,3 +106,36 @@ def test_logging_out_keeps_no_user_on_the_session(org: dict[str, Agency]) -> Non
     assert client.login(username="desk4", password="pw-Test-123456")
     client.post("/dang-xuat/")
     assert not UserSession.objects.exclude(user=None).filter(user__username="desk4").exists()
+
+
+def test_active_user_replaces_the_lazy_proxy_and_refuses_the_others(org: dict[str, Agency]) -> None:
+    import pytest
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    from motcua.accounts.selectors import active_user
+
+    def lazily(read: Any) -> Any:  # what AuthenticationMiddleware puts on a request
+        return SimpleLazyObject(read)
+
+    officer = staff("desk4", (org["center"], Role.RECEPTION_OFFICER))
+    request = RequestFactory().get("/")
+    request.user = lazily(lambda: User.objects.get(pk=officer.pk))
+    user = active_user(request)
+    # The user itself, not the proxy, and the request now carries it for the templates.
+    assert type(user) is User and user.pk == officer.pk
+    assert type(request.user) is User and request.user is user
+    # A plain user (no proxy) comes back as it is.
+    plain = User.objects.get(pk=officer.pk)
+    request.user = plain
+    assert active_user(request) is plain
+    for refused in (AnonymousUser(), lazily(AnonymousUser)):
+        request.user = refused
+        with pytest.raises(PermissionDenied):
+            active_user(request)
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    request.user = lazily(lambda: User.objects.get(pk=officer.pk))
+    with pytest.raises(PermissionDenied):
+        active_user(request)
