@@ -438,37 +438,45 @@ def _process_tree(pid: int) -> list[int]:
     return found
 
 
-def cpu_times(server_pid: int) -> dict[str, dict[int, float]]:
-    """CPU seconds (user + system) used so far by each process of the server and by each PostgreSQL
-    backend connected to the bench database: per request, they tell the server's work from PostgreSQL's
-    and from the waits. They still move with the VM's speed (by up to a third between runs here)."""
+def cpu_times(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server's processes and by PostgreSQL's backends of
+    the bench database: per request, they tell the server's work from PostgreSQL's and from the waits.
+    They still move with the VM's speed (by up to a third between runs here).
+
+    A process that ended meanwhile is counted too, through its parent's times of ended children: a
+    backend is replaced every ``DATABASE_CONN_MAX_AGE`` seconds, and before 2026-12-06 (third session)
+    the time of a backend that ended during a run was lost (PostgreSQL's figure was then 0.1–0.4 ms
+    instead of about 0.9). The postmaster's ended children are those of every database: the bench's own
+    are the only busy ones while it runs.
+    """
     tick = os.sysconf("SC_CLK_TCK")
 
-    def used(pid: int) -> float | None:
+    def stat(pid: int) -> list[str]:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / tick
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended between the listing and the read
+            return []
 
-    backends = subprocess.run(["pgrep", "-f", f"postgres: .* {PG_NAME} "], capture_output=True, text=True)
-    groups = {"server": _process_tree(server_pid), "postgres": [int(p) for p in backends.stdout.split()]}
+    def own(pid: int) -> float:
+        fields = stat(pid)
+        return (int(fields[11]) + int(fields[12])) / tick if fields else 0.0
+
+    def ended_children(pid: int) -> float:
+        fields = stat(pid)
+        return (int(fields[13]) + int(fields[14])) / tick if fields else 0.0
+
+    listed = subprocess.run(["pgrep", "-f", f"postgres: .* {PG_NAME} "], capture_output=True, text=True)
+    backends = [int(pid) for pid in listed.stdout.split()]
+    postmaster = next((int(fields[1]) for pid in backends if (fields := stat(pid))), 0)
     return {
-        name: {pid: seconds for pid in pids if (seconds := used(pid)) is not None}
-        for name, pids in groups.items()
+        "server": sum(own(pid) for pid in _process_tree(server_pid)) + ended_children(server_pid),
+        "postgres": sum(own(pid) for pid in backends) + (ended_children(postmaster) if postmaster else 0.0),
     }
 
 
-def cpu_per_request(
-    before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], requests: int
-) -> dict[str, float]:
+def cpu_per_request(before: dict[str, float], after: dict[str, float], requests: int) -> dict[str, float]:
     """Milliseconds of CPU per request for the server and for PostgreSQL between two ``cpu_times``."""
-    return {
-        name: sum(seconds - before[name].get(pid, 0.0) for pid, seconds in after[name].items())
-        * 1000
-        / max(1, requests)
-        for name in after
-    }
+    return {name: (after[name] - before[name]) * 1000 / max(1, requests) for name in after}
 
 
 def _spin(n: int) -> int:
