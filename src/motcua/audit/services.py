@@ -91,26 +91,18 @@ def access_recorded(
     at once, exactly as ``access_record`` does.
     """
     connection = connections[AccessLog.objects.db]
+    record = {
+        "channel": channel,
+        "action": action,
+        "object_type": object_type,
+        "object_ref": object_ref,
+        "detail": detail,
+    }
     if connection.vendor != "postgresql" or connection.in_atomic_block or not connection.get_autocommit():
-        access_record(
-            request,
-            channel=channel,
-            action=action,
-            object_type=object_type,
-            object_ref=object_ref,
-            detail=detail,
-        )
+        access_record(request, **record)
         yield
         return
-    sql, params = _statement(
-        connection,
-        request,
-        channel=channel,
-        action=action,
-        object_type=object_type,
-        object_ref=object_ref,
-        detail=detail,
-    )
+    sql, params = _statement(connection, request, **record)
     pending = _PendingRecord(connection, sql, params)
     connection.execute_wrappers.append(pending.before_query)
     try:
